@@ -14,4 +14,16 @@ describe('unpadded base64', () => {
     expect(decodeBase64('ab$d')).toBeUndefined();
     expect(decodeBase64('a')).toBeUndefined();
   });
+  it('accepts padded input, as the spec asks of decoders', () => {
+    expect(decodeBase64('Zm8=')).toEqual(new TextEncoder().encode('fo'));
+    expect(decodeBase64('Zg==')).toEqual(new TextEncoder().encode('f'));
+  });
+  it('uses - and _ in the URL-safe alphabet in place of + and /', () => {
+    const bytes = new Uint8Array([0xfb, 0xff, 0xbf]);
+    expect(encodeBase64(bytes)).toBe('+/+/');
+    expect(encodeBase64Url(bytes)).toBe('-_-_');
+  });
+  it('rejects padding in the middle of the input', () => {
+    expect(decodeBase64('Zg=v')).toBeUndefined();
+  });
 });
