@@ -5,6 +5,8 @@
 //   CIRRUS_PORT=8448 CIRRUS_SERVER_NAME=localhost:8448 CIRRUS_STATE_DIR=.wrangler/state-b npm start
 // Extra arguments are passed to `wrangler dev` (e.g. `npm start -- --var REGISTRATION:token`).
 import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
@@ -17,6 +19,14 @@ const registration = process.env.CIRRUS_REGISTRATION ?? 'open';
 const inspectorPort = String(Number(port) + 20000);
 const wrangler = path.join(root, 'node_modules', '.bin', 'wrangler');
 const env = { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: 'true' };
+
+// A local shared secret for `npm run user:create`, made once per state directory.
+const secretFile = path.resolve(root, stateDir, 'registration-shared-secret');
+if (!existsSync(secretFile)) {
+  mkdirSync(path.dirname(secretFile), { recursive: true });
+  writeFileSync(secretFile, randomBytes(32).toString('base64url'), { mode: 0o600 });
+}
+const sharedSecret = readFileSync(secretFile, 'utf8').trim();
 
 const migrate = spawnSync(wrangler, ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', stateDir], {
   cwd: root,
@@ -35,6 +45,7 @@ const args = [
   '--var', `SERVER_NAME:${serverName}`,
   '--var', `PUBLIC_BASEURL:${baseUrl}`,
   '--var', `REGISTRATION:${registration}`,
+  '--var', `REGISTRATION_SHARED_SECRET:${sharedSecret}`,
   ...process.argv.slice(2),
 ];
 const child = spawn(wrangler, args, { cwd: root, env, stdio: 'inherit' });

@@ -10,6 +10,29 @@ export interface Config {
   federationDelegate: string | undefined;
   registration: RegistrationPolicy;
   maxRequestBytes: number;
+  /** Synapse-style shared-secret registration; undefined = disabled. */
+  registrationSharedSecret: string | undefined;
+  /** Lifetime of access tokens issued with a refresh token. */
+  accessTokenLifetimeMs: number;
+  rateLimits: {
+    register: RateLimit | undefined;
+    login: RateLimit | undefined;
+  };
+  /** TURN relay handed to VoIP clients by /voip/turnServer; undefined = none configured. */
+  turn: TurnConfig | undefined;
+}
+
+/** A token bucket: `burst` requests at once, refilled evenly over `periodMs`. undefined = off. */
+export interface RateLimit {
+  burst: number;
+  periodMs: number;
+}
+
+/** TURN URIs and how clients authenticate to them: coturn's `use-auth-secret`, or a fixed login. */
+export interface TurnConfig {
+  uris: readonly string[];
+  ttlSeconds: number;
+  auth: { kind: 'shared-secret'; secret: string } | { kind: 'static'; username: string; password: string };
 }
 
 export class ConfigError extends Error {
@@ -31,13 +54,56 @@ const intString = (min: number, max: number) =>
     .transform(Number)
     .pipe(z.number().int().min(min).max(max));
 
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** `"<burst>/<period><unit>"` such as `"10/60s"`, or `"off"`. */
+const rateLimit = z
+  .string()
+  .regex(/^(off|\d+\/\d+(ms|s|m|h))$/, 'must look like "10/60s" (burst/period) or "off"')
+  .transform((s): RateLimit | undefined => {
+    if (s === 'off') return undefined;
+    const [, burst, period, unit] = /^(\d+)\/(\d+)(ms|s|m|h)$/.exec(s)!;
+    return { burst: Number(burst), periodMs: Number(period) * UNIT_MS[unit!]! };
+  });
+
 const schema = z.object({
   SERVER_NAME: z.string().regex(serverNameRe, 'must be a Matrix server name such as example.com or localhost:8008'),
   PUBLIC_BASEURL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
   FEDERATION_DELEGATE: optionalString.pipe(z.string().regex(serverNameRe, 'must be host[:port]').optional()),
   REGISTRATION: z.enum(['open', 'token', 'closed']).default('token'),
   MAX_REQUEST_BYTES: intString(1024, 100 * 1024 * 1024).default(1_048_576),
+  REGISTRATION_SHARED_SECRET: optionalString,
+  ACCESS_TOKEN_LIFETIME_MS: intString(10_000, 7 * 24 * 3_600_000).default(300_000),
+  RATE_LIMIT_REGISTER: rateLimit.prefault('5/60s'),
+  RATE_LIMIT_LOGIN: rateLimit.prefault('10/60s'),
+  TURN_URIS: optionalString.pipe(
+    z
+      .string()
+      .transform((s) => s.split(',').map((u) => u.trim()).filter((u) => u !== ''))
+      .pipe(z.array(z.string().regex(/^turns?:/, 'must be a comma-separated list of turn: or turns: URIs')))
+      .optional(),
+  ),
+  TURN_SHARED_SECRET: optionalString,
+  TURN_USERNAME: optionalString,
+  TURN_PASSWORD: optionalString,
+  TURN_TTL_SECONDS: intString(60, 30 * 24 * 3600).default(86_400),
 });
+
+/** The TURN settings, which only make sense together. */
+function turnConfig(v: z.output<typeof schema>): TurnConfig | undefined {
+  const bad = (name: string, message: string) => new ConfigError(`Invalid configuration: ${name}: ${message}`);
+  if ((v.TURN_USERNAME === undefined) !== (v.TURN_PASSWORD === undefined)) {
+    throw bad(v.TURN_USERNAME === undefined ? 'TURN_USERNAME' : 'TURN_PASSWORD', 'TURN_USERNAME and TURN_PASSWORD go together');
+  }
+  if (!v.TURN_URIS?.length) return undefined;
+  const auth: TurnConfig['auth'] | undefined = v.TURN_SHARED_SECRET
+    ? { kind: 'shared-secret', secret: v.TURN_SHARED_SECRET }
+    : v.TURN_USERNAME && v.TURN_PASSWORD
+      ? { kind: 'static', username: v.TURN_USERNAME, password: v.TURN_PASSWORD }
+      : undefined;
+  if (!auth) throw bad('TURN_URIS', 'needs TURN_SHARED_SECRET, or TURN_USERNAME and TURN_PASSWORD');
+  return { uris: v.TURN_URIS, ttlSeconds: v.TURN_TTL_SECONDS, auth };
+}
 
 function isLocal(serverName: string): boolean {
   return /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/.test(serverName);
@@ -65,6 +131,10 @@ export function parseConfig(env: Record<string, unknown>): Config {
     federationDelegate: v.FEDERATION_DELEGATE,
     registration: v.REGISTRATION,
     maxRequestBytes: v.MAX_REQUEST_BYTES,
+    registrationSharedSecret: v.REGISTRATION_SHARED_SECRET,
+    accessTokenLifetimeMs: v.ACCESS_TOKEN_LIFETIME_MS,
+    rateLimits: { register: v.RATE_LIMIT_REGISTER, login: v.RATE_LIMIT_LOGIN },
+    turn: turnConfig(v),
   };
 }
 

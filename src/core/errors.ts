@@ -42,7 +42,9 @@ export type ErrCode =
   | 'M_CANNOT_OVERWRITE_MEDIA'
   | 'M_NOT_YET_UPLOADED'
   | 'M_WRONG_ROOM_KEYS_VERSION'
-  | 'M_THREEPID_MEDIUM_NOT_SUPPORTED';
+  | 'M_THREEPID_MEDIUM_NOT_SUPPORTED'
+  | 'M_KEY_TOO_LARGE'
+  | 'M_PROFILE_TOO_LARGE';
 
 export class MatrixError extends Error {
   constructor(

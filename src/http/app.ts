@@ -1,13 +1,24 @@
 // The Worker's HTTP application: CORS, config, body limits, the route groups, and the one
-// error mapping. Each route group declares its own authentication scheme where it is mounted.
+// error mapping. Each route declares its auth scheme (none, access token, admin, X-Matrix)
+// as middleware on the route itself.
 import { Hono } from 'hono';
 import { configFor } from '../config.js';
 import { tooLarge } from '../core/errors.js';
 import type { AppEnv } from './context.js';
 import { cors } from './cors.js';
 import { notFoundOrWrongMethod, onError } from './errors.js';
+import { accountRoutes } from './routes/account.js';
+import { accountDataRoutes } from './routes/account-data.js';
+import { capabilityRoutes } from './routes/capabilities.js';
+import { deviceRoutes } from './routes/devices.js';
 import { discoveryRoutes } from './routes/discovery.js';
+import { filterRoutes } from './routes/filters.js';
 import { keyRoutes } from './routes/keys.js';
+import { loginRoutes } from './routes/login.js';
+import { profileRoutes } from './routes/profile.js';
+import { registerRoutes } from './routes/register.js';
+import { synapseAdminRoutes } from './routes/synapse-admin.js';
+import { pushRuleRoutes } from './routes/push-rules.js';
 
 export function createApp(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -22,8 +33,19 @@ export function createApp(): Hono<AppEnv> {
     await next();
   });
 
+  // Route groups (one line each; keep this list sorted by spec area).
   app.route('/', discoveryRoutes);
   app.route('/', keyRoutes);
+  app.route('/', registerRoutes);
+  app.route('/', loginRoutes);
+  app.route('/', accountRoutes);
+  app.route('/', deviceRoutes);
+  app.route('/', capabilityRoutes);
+  app.route('/', profileRoutes);
+  app.route('/', accountDataRoutes);
+  app.route('/', filterRoutes);
+  app.route('/', synapseAdminRoutes);
+  app.route('/', pushRuleRoutes);
 
   app.notFound(notFoundOrWrongMethod(app));
   app.onError(onError);

@@ -2,7 +2,7 @@
 // agree through a UNIQUE row in D1), never silently replaced, and published on
 // /_matrix/key/v2/server signed by itself.
 import { encodeBase64, decodeBase64 } from '../core/json/base64.js';
-import { canonicalJsonBytes } from '../core/json/canonical.js';
+import { signingPayload, withSignature, type Signed } from '../core/crypto/signing.js';
 import * as keysDb from '../db/server-keys.js';
 import { createSigner, publicKeyFromSeed, type Signer } from '../platform/signer.js';
 
@@ -48,16 +48,9 @@ export function serverSigner(db: D1Database): Promise<Signer> {
 }
 
 /** Signs a JSON object as this server (appendix "Signing JSON"), keeping existing signatures. */
-export async function signJsonAsServer<T extends Record<string, unknown>>(
-  signer: Signer,
-  serverName: string,
-  obj: T,
-): Promise<T & { signatures: Record<string, Record<string, string>> }> {
-  const { signatures, unsigned, ...rest } = obj as Record<string, unknown>;
-  const sig = await signer.sign(canonicalJsonBytes(rest));
-  const existing = (signatures ?? {}) as Record<string, Record<string, string>>;
-  const merged = { ...existing, [serverName]: { ...existing[serverName], [signer.keyId]: encodeBase64(sig) } };
-  return { ...(obj as T), signatures: merged } as T & { signatures: Record<string, Record<string, string>> };
+export async function signJsonAsServer<T extends object>(signer: Signer, serverName: string, obj: T): Promise<Signed<T>> {
+  const signature = await signer.sign(signingPayload(obj));
+  return withSignature(obj, serverName, signer.keyId, encodeBase64(signature));
 }
 
 /** GET /_matrix/key/v2/server: our keys, signed by the current key. */

@@ -1,0 +1,48 @@
+// Server capabilities (capabilities.yaml), TURN credentials for VoIP (voip.yaml), and the
+// OAuth 2.0 metadata endpoint, which answers that OAuth is not supported.
+import { Hono } from 'hono';
+import { MatrixError } from '../../core/errors.js';
+// Pure data (the room-version registry); there is no service in between for it to go through.
+import { roomVersionsCapability } from '../../core/room-versions.js';
+import { turnCredentials } from '../../services/turn.js';
+import { requireAccessToken } from '../auth.js';
+import type { AppEnv } from '../context.js';
+
+const enabled = (on: boolean) => ({ enabled: on });
+
+/**
+ * What the caller may do. Guests "may only modify their display name; other profile fields
+ * may not be changed" (Guest Access), which the profile capabilities say too.
+ */
+export function capabilitiesFor(isGuest: boolean): Record<string, unknown> {
+  return {
+    'm.change_password': enabled(!isGuest),
+    'm.room_versions': roomVersionsCapability(),
+    // Deprecated since v1.16 but still required to agree with m.profile_fields.
+    'm.set_displayname': enabled(true),
+    'm.set_avatar_url': enabled(!isGuest),
+    'm.profile_fields': isGuest ? { enabled: true, allowed: ['displayname'] } : { enabled: true },
+    // No identity-server or third-party identifier support, and no login-token flow.
+    'm.3pid_changes': enabled(false),
+    'm.get_login_token': enabled(false),
+  };
+}
+
+export const capabilityRoutes = new Hono<AppEnv>()
+  // GET /_matrix/client/v3/capabilities
+  .get('/_matrix/client/v3/capabilities', requireAccessToken, (c) =>
+    c.json({ capabilities: capabilitiesFor(c.var.auth.isGuest) }),
+  )
+  // GET /_matrix/client/v3/voip/turnServer
+  .get('/_matrix/client/v3/voip/turnServer', requireAccessToken, async (c) => {
+    const { turn } = c.var.config;
+    // No TURN server configured: an empty object, as Synapse answers, so clients fall back
+    // to their own (or no) relay instead of treating it as an error.
+    if (!turn) return c.json({});
+    return c.json(await turnCredentials(turn, c.var.auth.userId, Date.now()));
+  })
+  // GET /_matrix/client/v1/auth_metadata
+  .get('/_matrix/client/v1/auth_metadata', () => {
+    // "With `M_UNRECOGNIZED`: the homeserver does not support the OAuth 2.0 API."
+    throw new MatrixError(404, 'M_UNRECOGNIZED', 'This server does not support OAuth 2.0 authentication');
+  });

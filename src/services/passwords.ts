@@ -1,0 +1,52 @@
+// Password hashing. PBKDF2-HMAC-SHA256 through WebCrypto at 100,000 iterations: the most the
+// production Workers runtime allows (it refuses more), and native code, so one hash costs
+// a few tens of ms of CPU (measured in `npm run bench`; see README). argon2id in WASM was
+// the alternative, but at a memory cost that resists GPUs it takes far more CPU per hash
+// than a Worker request may spend. The stored format is versioned
+// (`$pbkdf2-sha256$i=<iterations>$<salt>$<hash>`) so a stronger scheme can replace it on
+// the next successful login (`needsRehash`).
+import { decodeBase64, encodeBase64 } from '../core/json/base64.js';
+import { randomBytes } from '../platform/random.js';
+
+export const PBKDF2_ITERATIONS = 100_000;
+const SCHEME = 'pbkdf2-sha256';
+
+async function pbkdf2(password: string, salt: Uint8Array, iterations: number): Promise<Uint8Array> {
+  const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(password.normalize('NFKC')), 'PBKDF2', false, [
+    'deriveBits',
+  ]);
+  const bits = await crypto.subtle.deriveBits({ name: 'PBKDF2', hash: 'SHA-256', salt, iterations }, key, 256);
+  return new Uint8Array(bits);
+}
+
+export async function hashPassword(password: string): Promise<string> {
+  const salt = randomBytes(16);
+  const hash = await pbkdf2(password, salt, PBKDF2_ITERATIONS);
+  return `$${SCHEME}$i=${PBKDF2_ITERATIONS}$${encodeBase64(salt)}$${encodeBase64(hash)}`;
+}
+
+function timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  const subtle = crypto.subtle as SubtleCrypto & { timingSafeEqual?: (a: ArrayBufferView, b: ArrayBufferView) => boolean };
+  if (typeof subtle.timingSafeEqual === 'function') return subtle.timingSafeEqual(a, b);
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
+  return diff === 0;
+}
+
+/** Checks a password against a stored hash; `needsRehash` when the stored format is outdated. */
+export async function verifyPassword(
+  password: string,
+  stored: string | null,
+): Promise<{ ok: boolean; needsRehash: boolean }> {
+  if (!stored) return { ok: false, needsRehash: false };
+  const m = /^\$([a-z0-9-]+)\$i=(\d+)\$([A-Za-z0-9+/]+)\$([A-Za-z0-9+/]+)$/.exec(stored);
+  if (!m || m[1] !== SCHEME) return { ok: false, needsRehash: false };
+  const iterations = Number(m[2]);
+  const salt = decodeBase64(m[3]!);
+  const expected = decodeBase64(m[4]!);
+  if (!salt || !expected || iterations < 1 || iterations > PBKDF2_ITERATIONS) return { ok: false, needsRehash: false };
+  const actual = await pbkdf2(password, salt, iterations);
+  const ok = timingSafeEqual(actual, expected);
+  return { ok, needsRehash: ok && iterations !== PBKDF2_ITERATIONS };
+}
