@@ -12,6 +12,8 @@ export interface Config {
   maxRequestBytes: number;
   /** Synapse-style shared-secret registration; undefined = disabled. */
   registrationSharedSecret: string | undefined;
+  /** PBKDF2 iterations for new password hashes; older hashes are upgraded at login. */
+  passwordHashIterations: number;
   /** Lifetime of access tokens issued with a refresh token. */
   accessTokenLifetimeMs: number;
   rateLimits: {
@@ -73,6 +75,7 @@ const schema = z.object({
   REGISTRATION: z.enum(['open', 'token', 'closed']).default('token'),
   MAX_REQUEST_BYTES: intString(1024, 100 * 1024 * 1024).default(1_048_576),
   REGISTRATION_SHARED_SECRET: optionalString,
+  PASSWORD_HASH_ITERATIONS: intString(10_000, 100_000).default(100_000),
   ACCESS_TOKEN_LIFETIME_MS: intString(10_000, 7 * 24 * 3_600_000).default(300_000),
   RATE_LIMIT_REGISTER: rateLimit.prefault('5/60s'),
   RATE_LIMIT_LOGIN: rateLimit.prefault('10/60s'),
@@ -132,6 +135,7 @@ export function parseConfig(env: Record<string, unknown>): Config {
     registration: v.REGISTRATION,
     maxRequestBytes: v.MAX_REQUEST_BYTES,
     registrationSharedSecret: v.REGISTRATION_SHARED_SECRET,
+    passwordHashIterations: v.PASSWORD_HASH_ITERATIONS,
     accessTokenLifetimeMs: v.ACCESS_TOKEN_LIFETIME_MS,
     rateLimits: { register: v.RATE_LIMIT_REGISTER, login: v.RATE_LIMIT_LOGIN },
     turn: turnConfig(v),

@@ -12,7 +12,16 @@ import { finishUia, runUia, type AuthDict } from './uia.js';
 const PASSWORD_FLOWS = [['m.login.password' as const]];
 
 export function passwordUia(db: D1Database, config: Config, who: Requester, kind: string, auth: AuthDict | undefined, now: number) {
-  return runUia({ db, serverName: config.serverName, kind, flows: PASSWORD_FLOWS, userId: who.userId, auth, now });
+  return runUia({
+    db,
+    serverName: config.serverName,
+    kind,
+    flows: PASSWORD_FLOWS,
+    userId: who.userId,
+    auth,
+    now,
+    passwordHashIterations: config.passwordHashIterations,
+  });
 }
 
 /** POST /account/password. */
@@ -25,7 +34,7 @@ export async function changePassword(
 ): Promise<void> {
   if (req.new_password.length > 512) throw new MatrixError(400, 'M_INVALID_PARAM', 'Password too long');
   const done = await passwordUia(db, config, who, 'password', req.auth, now);
-  await usersDb.setPasswordHash(db, who.userId, await hashPassword(req.new_password)).run();
+  await usersDb.setPasswordHash(db, who.userId, await hashPassword(req.new_password, config.passwordHashIterations)).run();
   await finishUia(db, done);
   // "logout_devices: whether the user's other access tokens, and their associated devices,
   // should be revoked" (default true).

@@ -38,12 +38,12 @@ export async function login(
   const userId = loginTarget(req, config.serverName);
   if (!userId || req.password === undefined) throw forbidden('Invalid username or password');
   const user = await usersDb.findUser(db, userId);
-  const check = await verifyPassword(req.password, user?.password_hash ?? null);
+  const check = await verifyPassword(req.password, user?.password_hash ?? null, config.passwordHashIterations);
   if (!user || !check.ok) {
     if (user?.deactivated) throw new MatrixError(403, 'M_USER_DEACTIVATED', 'This account has been deactivated');
     throw forbidden('Invalid username or password');
   }
-  if (check.needsRehash) await usersDb.setPasswordHash(db, userId, await hashPassword(req.password)).run();
+  if (check.needsRehash) await usersDb.setPasswordHash(db, userId, await hashPassword(req.password, config.passwordHashIterations)).run();
   const tokens = await startSession(db, {
     userId,
     deviceId: req.device_id,

@@ -49,7 +49,7 @@ async function createAccount(
   const created = await usersDb.insertUser(db, {
     userId,
     localpart: a.localpart,
-    passwordHash: a.password === undefined ? null : await hashPassword(a.password),
+    passwordHash: a.password === undefined ? null : await hashPassword(a.password, config.passwordHashIterations),
     isAdmin: a.isAdmin,
     userType: a.userType,
     now: a.now,
@@ -79,6 +79,7 @@ export async function register(
     db,
     serverName: config.serverName,
     kind: 'register',
+    passwordHashIterations: config.passwordHashIterations,
     flows: registrationFlows(config),
     auth: req.auth,
     now: ctx.now,

@@ -37,6 +37,8 @@ export interface UiaRequest {
   userId?: string;
   auth: AuthDict | undefined;
   now: number;
+  /** Iterations for password checks (config.passwordHashIterations). */
+  passwordHashIterations: number;
 }
 
 export interface UiaDone {
@@ -62,7 +64,7 @@ async function checkStage(req: UiaRequest, auth: AuthDict, session: uiaDb.UiaSes
         return new MatrixError(403, 'M_FORBIDDEN', 'Invalid username or password');
       }
       const user = await usersDb.findUser(req.db, userId);
-      const { ok } = await verifyPassword(auth.password, user?.password_hash ?? null);
+      const { ok } = await verifyPassword(auth.password, user?.password_hash ?? null, req.passwordHashIterations);
       return ok ? undefined : new MatrixError(403, 'M_FORBIDDEN', 'Invalid username or password');
     }
     case 'm.login.registration_token': {

@@ -1,5 +1,6 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
+import { hashPassword } from '../../src/services/passwords.js';
 import { SERVER_NAME, api, registerUser, uniqueName } from './helpers.js';
 
 const REGISTER = '/_matrix/client/v3/register';
@@ -128,6 +129,17 @@ describe('login', () => {
       expect(res.body.user_id).toBe(user.userId);
       expect(res.body.device_id).toBeTypeOf('string');
     }
+  });
+
+  it('upgrades a password hash made with other parameters at the next successful login', async () => {
+    const user = await registerUser();
+    await env.DB.prepare('UPDATE users SET password_hash = ?2 WHERE user_id = ?1')
+      .bind(user.userId, await hashPassword(user.password, 20_000))
+      .run();
+    const res = await api('POST', LOGIN, { body: { type: 'm.login.password', user: user.userId, password: user.password } });
+    expect(res.status).toBe(200);
+    const row = await env.DB.prepare('SELECT password_hash FROM users WHERE user_id = ?1').bind(user.userId).first<any>();
+    expect(row.password_hash).toMatch(/^\$pbkdf2-sha256\$i=100000\$/);
   });
 
   it('refuses a wrong password or unknown user with 403 M_FORBIDDEN', async () => {
