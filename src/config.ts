@@ -19,9 +19,21 @@ export interface Config {
   rateLimits: {
     register: RateLimit | undefined;
     login: RateLimit | undefined;
+    mediaUpload: RateLimit | undefined;
   };
   /** TURN relay handed to VoIP clients by /voip/turnServer; undefined = none configured. */
   turn: TurnConfig | undefined;
+  /** The media repository (src/services/media). */
+  media: MediaConfig;
+}
+
+export interface MediaConfig {
+  /** Largest upload in bytes: 413 M_TOO_LARGE beyond it; published as `m.upload.size`. */
+  maxUploadBytes: number;
+  /** Media created at or after this time (ms) is refused by the deprecated unauthenticated endpoints. */
+  freezeTs: number;
+  /** Images with more pixels than this are not decoded for thumbnails (413 M_TOO_LARGE). */
+  maxThumbnailPixels: number;
 }
 
 /** A token bucket: `burst` requests at once, refilled evenly over `periodMs`. undefined = off. */
@@ -79,6 +91,15 @@ const schema = z.object({
   ACCESS_TOKEN_LIFETIME_MS: intString(10_000, 7 * 24 * 3_600_000).default(300_000),
   RATE_LIMIT_REGISTER: rateLimit.prefault('5/60s'),
   RATE_LIMIT_LOGIN: rateLimit.prefault('10/60s'),
+  RATE_LIMIT_MEDIA_UPLOAD: rateLimit.prefault('30/60s'),
+  MEDIA_MAX_UPLOAD_BYTES: intString(1024, 5 * 1024 ** 3).default(52_428_800),
+  MEDIA_FREEZE_DATE: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/, 'must be an ISO 8601 date or date-time such as 2024-10-07 or 2024-10-07T12:00:00Z')
+    .transform((s) => Date.parse(s))
+    .pipe(z.number().int())
+    .prefault('2024-10-07'),
+  MEDIA_MAX_THUMBNAIL_PIXELS: intString(1, 100_000_000).default(12_582_912),
   TURN_URIS: optionalString.pipe(
     z
       .string()
@@ -137,8 +158,13 @@ export function parseConfig(env: Record<string, unknown>): Config {
     registrationSharedSecret: v.REGISTRATION_SHARED_SECRET,
     passwordHashIterations: v.PASSWORD_HASH_ITERATIONS,
     accessTokenLifetimeMs: v.ACCESS_TOKEN_LIFETIME_MS,
-    rateLimits: { register: v.RATE_LIMIT_REGISTER, login: v.RATE_LIMIT_LOGIN },
+    rateLimits: { register: v.RATE_LIMIT_REGISTER, login: v.RATE_LIMIT_LOGIN, mediaUpload: v.RATE_LIMIT_MEDIA_UPLOAD },
     turn: turnConfig(v),
+    media: {
+      maxUploadBytes: v.MEDIA_MAX_UPLOAD_BYTES,
+      freezeTs: v.MEDIA_FREEZE_DATE,
+      maxThumbnailPixels: v.MEDIA_MAX_THUMBNAIL_PIXELS,
+    },
   };
 }
 

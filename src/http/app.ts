@@ -15,6 +15,8 @@ import { discoveryRoutes } from './routes/discovery.js';
 import { filterRoutes } from './routes/filters.js';
 import { keyRoutes } from './routes/keys.js';
 import { loginRoutes } from './routes/login.js';
+import { mediaRoutes } from './routes/media.js';
+import { mediaAdminRoutes } from './routes/media-admin.js';
 import { profileRoutes } from './routes/profile.js';
 import { registerRoutes } from './routes/register.js';
 import { synapseAdminRoutes } from './routes/synapse-admin.js';
@@ -44,7 +46,9 @@ export function createApp(): Hono<AppEnv> {
   app.route('/', profileRoutes);
   app.route('/', accountDataRoutes);
   app.route('/', filterRoutes);
+  app.route('/', mediaRoutes);
   app.route('/', synapseAdminRoutes);
+  app.route('/', mediaAdminRoutes);
   app.route('/', pushRuleRoutes);
 
   app.notFound(notFoundOrWrongMethod(app));
