@@ -2,6 +2,7 @@
 // and prints the figures as tables with the machine they were measured on.
 import { startServer } from '../test/support/server.js';
 import { benchAccounts } from './accounts.js';
+import { benchMedia } from './media.js';
 import { machine, printTable } from './support.js';
 
 const only = process.argv.slice(2);
@@ -13,6 +14,7 @@ const limited = await startServer({ vars: { RATE_LIMIT_REGISTER: '1000000/1s', R
 const unlimited = await startServer({ vars: { RATE_LIMIT_REGISTER: 'off', RATE_LIMIT_LOGIN: 'off' } });
 try {
   if (wanted('accounts')) printTable('Accounts', await benchAccounts(limited, unlimited));
+  if (wanted('media')) printTable('Media', await benchMedia(unlimited.baseUrl));
 } finally {
   await limited.stop({ wipe: true });
   await unlimited.stop({ wipe: true });
