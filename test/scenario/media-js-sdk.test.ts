@@ -57,7 +57,7 @@ describe('media with matrix-js-sdk', () => {
     const client = createClient({ baseUrl: server.baseUrl, userId: reg.user_id, accessToken: reg.access_token, deviceId: reg.device_id });
 
     const image = png(48, 32);
-    const { content_uri } = await client.uploadContent(image, { name: 'avatar.png', type: 'image/png' });
+    const { content_uri } = await client.uploadContent(new Blob([new Uint8Array(image)]), { name: 'avatar.png', type: 'image/png' });
     expect(content_uri).toMatch(new RegExp(`^mxc://${server.serverName.replace('.', '\\.')}/[A-Za-z0-9_-]+$`));
     await client.setAvatarUrl(content_uri);
     const profile = await client.getProfileInfo(reg.user_id);
