@@ -9,3 +9,4 @@ export default {
 } satisfies ExportedHandler<Env>;
 
 export { RateLimiter } from '../durable-objects/rate-limiter.js';
+export { Room } from '../durable-objects/room/room.js';

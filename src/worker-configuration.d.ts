@@ -20,11 +20,12 @@ interface __BaseEnv_Env {
 	TURN_USERNAME: string;
 	TURN_TTL_SECONDS: string;
 	RATE_LIMITER: DurableObjectNamespace<import("./index").RateLimiter>;
+	ROOMS: DurableObjectNamespace<import("./index").Room>;
 }
 declare namespace Cloudflare {
 	interface GlobalProps {
 		mainModule: typeof import("./index");
-		durableNamespaces: "RateLimiter";
+		durableNamespaces: "RateLimiter" | "Room";
 	}
 	interface Env extends __BaseEnv_Env {}
 }

@@ -19,6 +19,11 @@ import { mediaRoutes } from './routes/media.js';
 import { mediaAdminRoutes } from './routes/media-admin.js';
 import { profileRoutes } from './routes/profile.js';
 import { registerRoutes } from './routes/register.js';
+import { roomCreateRoutes } from './routes/rooms-create.js';
+import { roomDirectoryRoutes } from './routes/rooms-directory.js';
+import { roomHistoryRoutes } from './routes/rooms-history.js';
+import { roomMembershipRoutes } from './routes/rooms-membership.js';
+import { roomStateRoutes } from './routes/rooms-state.js';
 import { synapseAdminRoutes } from './routes/synapse-admin.js';
 import { pushRuleRoutes } from './routes/push-rules.js';
 
@@ -50,6 +55,11 @@ export function createApp(): Hono<AppEnv> {
   app.route('/', synapseAdminRoutes);
   app.route('/', mediaAdminRoutes);
   app.route('/', pushRuleRoutes);
+  app.route('/', roomCreateRoutes);
+  app.route('/', roomStateRoutes);
+  app.route('/', roomMembershipRoutes);
+  app.route('/', roomHistoryRoutes);
+  app.route('/', roomDirectoryRoutes);
 
   app.notFound(notFoundOrWrongMethod(app));
   app.onError(onError);

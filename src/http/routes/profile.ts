@@ -14,9 +14,11 @@ import {
   profileKeyProblem,
   setProfileField,
 } from '../../services/profiles.js';
+import { propagateProfileChange } from '../../services/rooms/membership.js';
 import { assertSelf, requireAccessToken } from '../auth.js';
 import { jsonBody, validate } from '../body.js';
 import type { AppEnv } from '../context.js';
+import { roomsDeps } from './rooms-params.js';
 
 const BASE = '/_matrix/client/v3/profile';
 
@@ -102,14 +104,16 @@ export const profileRoutes = new Hono<AppEnv>()
     const { [key]: value } = validate(z.object({ [key]: valueSchema(key) }), { [key]: body[key] });
     const outcome = await setProfileField(c.env.DB, userId, key, value);
     if (!outcome.ok) throw profileError(outcome.errcode, outcome.message);
-    // outcome.membershipChanged: the rooms issue re-sends the user's m.room.member events here.
+    // "an m.room.member event (with a join membership) is sent to every room the user is a member of".
+    if (outcome.membershipChanged) await propagateProfileChange(roomsDeps(c), userId);
     return c.json({});
   })
   // DELETE /_matrix/client/v3/profile/{userId}/{keyName}
   .delete(`${BASE}/:userId/:keyName`, requireAccessToken, async (c) => {
     const { userId, key } = changeTarget(c);
     // "The profile field was deleted or it doesn't exist": 200 either way.
-    await deleteProfileField(c.env.DB, userId, key);
-    // As for PUT, a changed displayname/avatar_url is where the rooms issue propagates it.
+    const outcome = await deleteProfileField(c.env.DB, userId, key);
+    // As for PUT, a changed displayname/avatar_url is re-sent in the user's member events.
+    if (outcome.ok && outcome.membershipChanged) await propagateProfileChange(roomsDeps(c), userId);
     return c.json({});
   });

@@ -1,0 +1,85 @@
+// Room membership (list_joined_rooms.yaml, joining.yaml, knocking.yaml, inviting.yaml,
+// leaving.yaml, kicking.yaml, banning.yaml). Rooms on other servers, and `via` /
+// `server_name` hints, need federation: such joins answer 404 M_NOT_FOUND until it exists.
+import { Hono } from 'hono';
+import { z } from 'zod';
+import {
+  banUser,
+  forgetRoom,
+  inviteUser,
+  joinRoom,
+  joinedRooms,
+  kickUser,
+  knockRoom,
+  leaveRoom,
+  unbanUser,
+} from '../../services/rooms/membership.js';
+import { requireAccessToken } from '../auth.js';
+import { jsonBody } from '../body.js';
+import type { AppEnv } from '../context.js';
+import { CS, isUserId, pathRoomId, pathRoomIdOrAlias, roomsDeps, unwrap } from './rooms-params.js';
+
+const reasonBody = z.looseObject({ reason: z.string().optional() });
+const joinBody = z.looseObject({ reason: z.string().optional(), third_party_signed: z.looseObject({}).optional() });
+const targetBody = z.looseObject({ user_id: z.string().refine(isUserId, 'must be a user ID'), reason: z.string().optional() });
+
+export const roomMembershipRoutes = new Hono<AppEnv>()
+  // GET /_matrix/client/v3/joined_rooms
+  .get(`${CS}/joined_rooms`, requireAccessToken, async (c) => c.json(await joinedRooms(roomsDeps(c), c.var.auth)))
+  // POST /_matrix/client/v3/join/{roomIdOrAlias}
+  .post(`${CS}/join/:roomIdOrAlias`, requireAccessToken, async (c) => {
+    const target = pathRoomIdOrAlias(c);
+    const body = await jsonBody(c, joinBody, { allowEmpty: true });
+    const opts = { reason: body.reason, thirdPartySigned: body.third_party_signed };
+    return c.json(unwrap(await joinRoom(roomsDeps(c), c.var.auth, target, opts)));
+  })
+  // POST /_matrix/client/v3/rooms/{roomId}/join
+  .post(`${CS}/rooms/:roomId/join`, requireAccessToken, async (c) => {
+    const roomId = pathRoomId(c);
+    const body = await jsonBody(c, joinBody, { allowEmpty: true });
+    const opts = { reason: body.reason, thirdPartySigned: body.third_party_signed };
+    return c.json(unwrap(await joinRoom(roomsDeps(c), c.var.auth, roomId, opts)));
+  })
+  // POST /_matrix/client/v3/knock/{roomIdOrAlias}
+  .post(`${CS}/knock/:roomIdOrAlias`, requireAccessToken, async (c) => {
+    const target = pathRoomIdOrAlias(c);
+    const body = await jsonBody(c, reasonBody, { allowEmpty: true });
+    return c.json(unwrap(await knockRoom(roomsDeps(c), c.var.auth, target, body.reason)));
+  })
+  // POST /_matrix/client/v3/rooms/{roomId}/invite
+  .post(`${CS}/rooms/:roomId/invite`, requireAccessToken, async (c) => {
+    const roomId = pathRoomId(c);
+    // The third-party form (medium/address/id_server) needs an identity server.
+    const body = await jsonBody(c, targetBody);
+    return c.json(unwrap(await inviteUser(roomsDeps(c), c.var.auth, roomId, body.user_id, body.reason)));
+  })
+  // POST /_matrix/client/v3/rooms/{roomId}/leave
+  .post(`${CS}/rooms/:roomId/leave`, requireAccessToken, async (c) => {
+    const roomId = pathRoomId(c);
+    const body = await jsonBody(c, reasonBody, { allowEmpty: true });
+    return c.json(unwrap(await leaveRoom(roomsDeps(c), c.var.auth, roomId, body.reason)));
+  })
+  // POST /_matrix/client/v3/rooms/{roomId}/forget
+  .post(`${CS}/rooms/:roomId/forget`, requireAccessToken, async (c) => {
+    const roomId = pathRoomId(c);
+    await jsonBody(c, z.looseObject({}), { allowEmpty: true });
+    return c.json(unwrap(await forgetRoom(roomsDeps(c), c.var.auth, roomId)));
+  })
+  // POST /_matrix/client/v3/rooms/{roomId}/kick
+  .post(`${CS}/rooms/:roomId/kick`, requireAccessToken, async (c) => {
+    const roomId = pathRoomId(c);
+    const body = await jsonBody(c, targetBody);
+    return c.json(unwrap(await kickUser(roomsDeps(c), c.var.auth, roomId, body.user_id, body.reason)));
+  })
+  // POST /_matrix/client/v3/rooms/{roomId}/ban
+  .post(`${CS}/rooms/:roomId/ban`, requireAccessToken, async (c) => {
+    const roomId = pathRoomId(c);
+    const body = await jsonBody(c, targetBody);
+    return c.json(unwrap(await banUser(roomsDeps(c), c.var.auth, roomId, body.user_id, body.reason)));
+  })
+  // POST /_matrix/client/v3/rooms/{roomId}/unban
+  .post(`${CS}/rooms/:roomId/unban`, requireAccessToken, async (c) => {
+    const roomId = pathRoomId(c);
+    const body = await jsonBody(c, targetBody);
+    return c.json(unwrap(await unbanUser(roomsDeps(c), c.var.auth, roomId, body.user_id, body.reason)));
+  });

@@ -1,0 +1,142 @@
+// Room Durable Object benchmarks inside workerd (run by bench/rooms-do.ts through
+// bench/vitest.rooms-do.config.ts; not part of `npm test`). Each figure is printed as a
+// `BENCH {...}` line for the runner to collect. Timings are wall-clock around RPC calls.
+import { env, runInDurableObject } from 'cloudflare:test';
+import { describe, it } from 'vitest';
+import { seedForBenchmark, type SeedOptions } from '../../../durable-objects/room/test-hooks.js';
+import type { Room } from '../../../durable-objects/room/room.js';
+import { createRoom, message, type TestRoom } from '../room-helpers.js';
+
+const sizes = { sequential: 500, concurrentClients: 16, concurrentEach: 25, members: 50_000, messages: 200_000, ...JSON.parse((env as unknown as { BENCH_SIZES?: string }).BENCH_SIZES ?? '{}') } as {
+  sequential: number;
+  concurrentClients: number;
+  concurrentEach: number;
+  members: number;
+  messages: number;
+};
+
+function report(benchmark: string, figure: string, note = ''): void {
+  console.log(`BENCH ${JSON.stringify({ benchmark, figure, note })}`);
+}
+
+function summary(samples: number[]): string {
+  const s = [...samples].sort((a, b) => a - b);
+  const p = (q: number) => s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)]!;
+  return `p50 ${p(0.5).toFixed(2)} ms, p99 ${p(0.99).toFixed(2)} ms`;
+}
+
+async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
+  const t0 = performance.now();
+  const v = await fn();
+  return [v, performance.now() - t0];
+}
+
+async function seed(room: TestRoom, opts: SeedOptions) {
+  return timed(() => runInDurableObject(room.raw, (instance) => seedForBenchmark(instance as unknown as Room, opts)));
+}
+
+describe('room object', () => {
+  it('sequential sends', async () => {
+    const room = await createRoom('12');
+    const samples: number[] = [];
+    const t0 = performance.now();
+    for (let i = 0; i < sizes.sequential; i++) samples.push((await timed(() => message(room, room.creator, `m${i}`)))[1]);
+    const total = performance.now() - t0;
+    report(`send, sequential (${sizes.sequential} messages)`, `${((sizes.sequential / total) * 1000).toFixed(0)} events/s`, summary(samples));
+  });
+
+  it('16 concurrent senders', async () => {
+    const room = await createRoom('12');
+    const samples: number[] = [];
+    const t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: sizes.concurrentClients }, async (_, c) => {
+        for (let i = 0; i < sizes.concurrentEach; i++) samples.push((await timed(() => message(room, room.creator, `c${c}-${i}`)))[1]);
+      }),
+    );
+    const total = performance.now() - t0;
+    const n = sizes.concurrentClients * sizes.concurrentEach;
+    report(`send, ${sizes.concurrentClients} concurrent senders (${n} messages)`, `${((n / total) * 1000).toFixed(0)} events/s`, summary(samples));
+  });
+
+  it(`members of a large room`, async () => {
+    const room = await createRoom('12');
+    const [seeded, seedMs] = await seed(room, { members: sizes.members });
+    report(`seed ${sizes.members} joins`, `${(seedMs / 1000).toFixed(1)} s`, `${((seeded.events / seedMs) * 1000).toFixed(0)} joins/s; SQLite ${(seeded.databaseBytes / 2 ** 20).toFixed(1)} MiB`);
+    const [first, firstMs] = await timed(() => room.stub.getMembers({ asUser: room.creator, limit: 1000 }));
+    if (!first.ok) throw new Error(first.error);
+    report(`/members first page of 1000 (${sizes.members}-member room)`, `${firstMs.toFixed(1)} ms`);
+    let pages = 0;
+    let count = 0;
+    let from: string | undefined;
+    const [, allMs] = await timed(async () => {
+      do {
+        const page = await room.stub.getMembers({ asUser: room.creator, limit: 5000, from });
+        if (!page.ok) throw new Error(page.error);
+        pages++;
+        count += page.chunk.length;
+        from = page.next;
+      } while (from);
+    });
+    report(`/members all ${count} (pages of 5000)`, `${allMs.toFixed(0)} ms`, `${pages} RPC pages`);
+    from = undefined;
+    let stateCount = 0;
+    const [, stateMs] = await timed(async () => {
+      do {
+        const page = await room.stub.getCurrentState({ asUser: room.creator, limit: 5000, from });
+        if (!page.ok) throw new Error(page.error);
+        stateCount += page.events.length;
+        from = page.next;
+      } while (from);
+    });
+    report(`/state all ${stateCount} events (pages of 5000)`, `${stateMs.toFixed(0)} ms`);
+    const [, joinedMs] = await timed(async () => {
+      let f: string | undefined;
+      do {
+        const page = await room.stub.getJoinedMembers({ asUser: room.creator, limit: 10000, from: f });
+        if (!page.ok) throw new Error(page.error);
+        f = page.next;
+      } while (f);
+    });
+    report(`/joined_members (${sizes.members} members, pages of 10000)`, `${joinedMs.toFixed(0)} ms`);
+    // The state before an early event: a lookup through the state groups, then a page of it.
+    const early = await room.stub.getMessages({ dir: 'f', limit: 50 });
+    if (!early.ok) throw new Error(early.error);
+    const probe = early.chunk[early.chunk.length - 1]!.event_id;
+    const [, atMs] = await timed(() => room.stub.getStateAt({ eventId: probe, limit: 1000 }));
+    report('state at an early event (page of 1000)', `${atMs.toFixed(1)} ms`);
+    const last = await room.stub.getMessages({ dir: 'b', limit: 1 });
+    if (!last.ok) throw new Error(last.error);
+    const [, lateMs] = await timed(() => room.stub.getStateAt({ eventId: last.chunk[0]!.event_id, limit: 1000 }));
+    report(`state at the last join (page of 1000 of ${stateCount})`, `${lateMs.toFixed(1)} ms`);
+  });
+
+  it('messages in a large room', async () => {
+    const room = await createRoom('12');
+    const [seeded, seedMs] = await seed(room, { messages: sizes.messages });
+    report(`seed ${sizes.messages} messages`, `${(seedMs / 1000).toFixed(1)} s`, `${((seeded.events / seedMs) * 1000).toFixed(0)} events/s; SQLite ${(seeded.databaseBytes / 2 ** 20).toFixed(1)} MiB`);
+    const samples: number[] = [];
+    let from: string | undefined;
+    for (let i = 0; i < 20; i++) {
+      const [page, ms] = await timed(() => room.stub.getMessages({ dir: 'b', limit: 100, from, asUser: room.creator }));
+      if (!page.ok) throw new Error(page.error);
+      samples.push(ms);
+      from = page.end;
+    }
+    report(`/messages 100 back (${sizes.messages}-event room, 20 pages)`, summary(samples.slice(1)), `first (cold) page ${samples[0]!.toFixed(0)} ms`);
+    const deep: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const at = `t${Math.floor(sizes.messages / 2) + i * 1000}-${Math.floor(sizes.messages / 2) + i * 1000}`;
+      deep.push((await timed(() => room.stub.getMessages({ dir: 'b', limit: 100, from: at, asUser: room.creator })))[1]);
+    }
+    report('/messages 100 back from the middle of the room', summary(deep));
+    const [ctx, ctxMs] = await timed(async () => {
+      const mid = await room.stub.timestampToEvent({ ts: Date.now() - 1, dir: 'b', asUser: room.creator });
+      return mid;
+    });
+    report('/timestamp_to_event', `${ctxMs.toFixed(1)} ms`, ctx.ok ? '' : ctx.error);
+    const sends: number[] = [];
+    for (let i = 0; i < 50; i++) sends.push((await timed(() => message(room, room.creator, `more ${i}`)))[1]);
+    report(`send into a ${sizes.messages}-event room (50 sequential)`, summary(sends));
+  });
+});
