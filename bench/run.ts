@@ -3,6 +3,7 @@
 import { startServer } from '../test/support/server.js';
 import { benchAccounts } from './accounts.js';
 import { benchMedia } from './media.js';
+import { benchRooms } from './rooms.js';
 import { machine, printTable } from './support.js';
 
 const only = process.argv.slice(2);
@@ -15,6 +16,7 @@ const unlimited = await startServer({ vars: { RATE_LIMIT_REGISTER: 'off', RATE_L
 try {
   if (wanted('accounts')) printTable('Accounts', await benchAccounts(limited, unlimited));
   if (wanted('media')) printTable('Media', await benchMedia(unlimited.baseUrl));
+  if (wanted('rooms')) printTable('Rooms: sending into one room over HTTP', await benchRooms(unlimited.baseUrl));
 } finally {
   await limited.stop({ wipe: true });
   await unlimited.stop({ wipe: true });

@@ -1,6 +1,6 @@
 // The one typed configuration object, parsed and validated from Worker vars and secrets
 // once per isolate. A bad value fails with a message naming the variable.
-import { z } from 'zod';
+import * as z from 'zod';
 
 export type RegistrationPolicy = 'open' | 'token' | 'closed';
 

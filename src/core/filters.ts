@@ -2,7 +2,7 @@
 // room_event_filter.yaml): the exact types, the zod schema that validates an uploaded or
 // inline filter, and the pure matching rules /sync and /messages apply.
 // Unknown keys are kept, not refused: clients send extensions (e.g. `presence.enabled`).
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** event_filter.yaml */
 export interface EventFilter {

@@ -1,7 +1,7 @@
 // Reading request bodies: a hard size cap while streaming (413 M_TOO_LARGE), JSON that does
 // not parse (400 M_NOT_JSON), and schema validation that names the bad field (400 M_BAD_JSON).
 import type { Context } from 'hono';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { MatrixError, badJson, notJson, tooLarge } from '../core/errors.js';
 import type { AppEnv } from './context.js';
 

@@ -1,7 +1,7 @@
 // User-Interactive Authentication (client-server "User-Interactive Authentication API"):
 // a session, the flows the operation accepts, and the stages completed so far. Each
 // call either completes the operation's auth or answers 401 with what is still needed.
-import { z } from 'zod';
+import * as z from 'zod';
 import { MatrixError } from '../core/errors.js';
 import * as uiaDb from '../db/uia.js';
 import * as usersDb from '../db/users.js';

@@ -1,7 +1,7 @@
 // A user's push ruleset (client-server "Push Rules"): merging the user's own rules with the
 // server-default rules, where a rule goes on `before`/`after`, which rule IDs a user may
 // create, and the shapes of rule bodies, actions and conditions. Evaluation is elsewhere.
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   PUSH_RULE_KINDS,
   defaultPushRules,

@@ -1,7 +1,7 @@
 // Account data (client-server "Client Config", account-data.yaml): global and per-room
 // JSON objects only their owner may read or write.
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import { MatrixError, invalidParam, notFound } from '../../core/errors.js';
 import { isValidRoomId } from '../../core/ids/index.js';
 import { getAccountData, isServerManagedType, setAccountData } from '../../services/account-data.js';

@@ -1,6 +1,6 @@
 // Account management (client-server "Account management"): password, deactivation, 3PIDs.
 import { Hono } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import { MatrixError } from '../../core/errors.js';
 import { changePassword, deactivateAccount } from '../../services/account.js';
 import { authDictSchema } from '../../services/uia.js';

@@ -1,6 +1,6 @@
 // Device management (client-server "Device management").
 import { Hono } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   deleteDevicesWithAuth,
   getDevice,

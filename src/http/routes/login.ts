@@ -1,6 +1,6 @@
 // Login, token refresh, logout and whoami (client-server "Login", "Refreshing access tokens").
 import { Hono } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import { MatrixError } from '../../core/errors.js';
 import { LOGIN_FLOWS, login, loginTarget } from '../../services/login.js';
 import { clientIp, enforceRateLimit } from '../../services/rate-limit.js';

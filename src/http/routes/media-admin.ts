@@ -2,7 +2,7 @@
 // and user_admin_api.md), so Synapse admin tools work: quarantine, deletion and listing.
 // Every route needs an admin's access token.
 import { Hono, type Context } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import { MatrixError, invalidParam, notFound } from '../../core/errors.js';
 import { isValidServerName, isValidUserId, serverNameOf } from '../../core/ids/index.js';
 import {

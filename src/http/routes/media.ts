@@ -4,7 +4,7 @@
 // Remote media answers 404 until federation exists. The federation media endpoints are
 // not mounted here: they need X-Matrix authentication (see services/media/federation.ts).
 import { Hono, type Context } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import { MatrixError, invalidParam, missingParam, notFound, tooLarge, unrecognized } from '../../core/errors.js';
 import { isValidServerName } from '../../core/ids/index.js';
 import { clampTimeout, findLocalMedia, openBlob, parseRange } from '../../services/media/download.js';

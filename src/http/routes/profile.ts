@@ -2,7 +2,7 @@
 // Reads need no access token (the yaml gives them no `security`, and Synapse allows them
 // by default); changes need the owner's token.
 import { Hono, type Context } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import { MatrixError, invalidParam, missingParam, notFound } from '../../core/errors.js';
 import { isValidUserId } from '../../core/ids/index.js';
 import {

@@ -1,6 +1,6 @@
 // Registration (client-server "Account registration"), with per-IP rate limits.
 import { Hono } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import { MatrixError } from '../../core/errors.js';
 import { clientIp, enforceRateLimit } from '../../services/rate-limit.js';
 import {

@@ -1,6 +1,6 @@
 // Room creation and upgrades (create_room.yaml, room_upgrades.yaml).
 import { Hono } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import { invalidParam } from '../../core/errors.js';
 import { createRoom } from '../../services/rooms/create.js';
 import { upgradeRoom } from '../../services/rooms/upgrade.js';

@@ -2,7 +2,7 @@
 // Alias lookups, visibility reads and the GET directory listing need no access token (the
 // yaml gives them no `security`).
 import { Hono } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import { invalidParam } from '../../core/errors.js';
 import { isValidRoomId } from '../../core/ids/index.js';
 import {

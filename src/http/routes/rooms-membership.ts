@@ -2,7 +2,7 @@
 // leaving.yaml, kicking.yaml, banning.yaml). Rooms on other servers, and `via` /
 // `server_name` hints, need federation: such joins answer 404 M_NOT_FOUND until it exists.
 import { Hono } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   banUser,
   forgetRoom,

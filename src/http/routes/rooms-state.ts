@@ -3,7 +3,7 @@
 // string. When an empty string, the trailing slash on this endpoint is optional."
 import { Hono, type Context } from 'hono';
 import { stream } from 'hono/streaming';
-import { z } from 'zod';
+import * as z from 'zod';
 import { getJoinedMembers, getMembers } from '../../services/rooms/membership.js';
 import { getAllState, getState, redactEvent, sendMessage, setState } from '../../services/rooms/send.js';
 import { requireAccessToken } from '../auth.js';

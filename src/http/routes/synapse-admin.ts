@@ -1,7 +1,7 @@
 // Synapse-compatible admin API: shared-secret registration and registration tokens, so that
 // Synapse admin tools and scripts work unchanged.
 import { Hono } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import { MatrixError } from '../../core/errors.js';
 import { clientIp, enforceRateLimit } from '../../services/rate-limit.js';
 import { newRegistrationNonce, registerWithSharedSecret } from '../../services/registration.js';
