@@ -25,6 +25,8 @@ export interface Config {
   turn: TurnConfig | undefined;
   /** The media repository (src/services/media). */
   media: MediaConfig;
+  /** Presence (PRESENCE_ENABLED): when false, presence is neither stored nor sent in /sync. */
+  presenceEnabled: boolean;
 }
 
 export interface MediaConfig {
@@ -111,6 +113,10 @@ const schema = z.object({
   TURN_USERNAME: optionalString,
   TURN_PASSWORD: optionalString,
   TURN_TTL_SECONDS: intString(60, 30 * 24 * 3600).default(86_400),
+  PRESENCE_ENABLED: z
+    .enum(['true', 'false'], 'must be "true" or "false"')
+    .transform((s) => s === 'true')
+    .prefault('true'),
 });
 
 /** The TURN settings, which only make sense together. */
@@ -165,6 +171,7 @@ export function parseConfig(env: Record<string, unknown>): Config {
       freezeTs: v.MEDIA_FREEZE_DATE,
       maxThumbnailPixels: v.MEDIA_MAX_THUMBNAIL_PIXELS,
     },
+    presenceEnabled: v.PRESENCE_ENABLED,
   };
 }
 

@@ -10,3 +10,4 @@ export default {
 
 export { RateLimiter } from '../durable-objects/rate-limiter.js';
 export { Room } from '../durable-objects/room/room.js';
+export { User } from '../durable-objects/user/user.js';

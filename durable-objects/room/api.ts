@@ -12,6 +12,16 @@
 // initial events, all or nothing.
 import type { JsonObject, JsonValue, Pdu } from '../../src/core/events/types.js';
 import type { RoomEventFilter } from '../../src/core/filters.js';
+import type {
+  SetReceiptInput,
+  SetReceiptResult,
+  SetTypingInput,
+  SetTypingResult,
+  SubscribeSyncInput,
+  SubscribeSyncResult,
+  SyncRoomInput,
+  SyncRoomResult,
+} from './sync-api.js';
 
 export type RoomErrcode =
   | 'M_FORBIDDEN'
@@ -39,10 +49,20 @@ export interface EventTemplate {
   redacts?: string;
 }
 
-/** Transaction de-duplication key: the sender's access-token hash and the client's txnId. */
+/**
+ * Transaction de-duplication key (client-server "Transaction identifiers"): "The scope of a
+ * transaction ID is for a single device, and a single HTTP endpoint". With the sender, the
+ * device and the request path make the scope, so a retry after an access-token refresh is
+ * still recognised and `/send` and `/redact` never collide.
+ */
 export interface TxnKey {
-  tokenHash: string;
+  /** The sending device (the access token's `device_id`). */
+  deviceId: string;
+  /** The request path without the txnId and the room: `send/<eventType>` or `redact/<eventId>`. */
+  scope: string;
   txnId: string;
+  /** The access token's hash: matches rows written before keys had a device, and reads by token. */
+  tokenHash?: string;
 }
 
 export interface LocalEvent {
@@ -69,7 +89,7 @@ export type CreateRoomResult =
   | RoomFailure;
 
 export interface SendEventInput extends LocalEvent {
-  /** When given, a retried (tokenHash, txnId) returns the first event ID. */
+  /** When given, a retried (device, scope, txnId) returns the first event ID. */
   txn?: TxnKey;
 }
 
@@ -118,7 +138,7 @@ export interface ClientUnsigned {
   prev_content?: JsonObject;
   replaces_state?: string;
   redacted_because?: ClientEvent;
-  /** Only for the access token (tokenHash) that sent it. */
+  /** Only for the device (or access token) that sent it. */
   transaction_id?: string;
 }
 
@@ -128,7 +148,9 @@ export interface ClientUnsigned {
  */
 export interface Viewer {
   asUser?: string;
-  /** The requesting access token's hash, to add `unsigned.transaction_id` to its own events. */
+  /** The requesting device, to add `unsigned.transaction_id` to the events it sent (with `asUser`). */
+  deviceId?: string;
+  /** The requesting access token's hash: `unsigned.transaction_id` by token when no device is given. */
   tokenHash?: string;
 }
 
@@ -287,6 +309,11 @@ export interface RoomRpc {
   getContext(input: GetContextInput): Awaitable<GetContextResult>;
   timestampToEvent(input: TimestampToEventInput): Awaitable<TimestampToEventResult>;
   membershipOf(userId: string): Awaitable<MembershipResult>;
+  // Sync and ephemeral features (types in sync-api.ts).
+  syncRoom(input: SyncRoomInput): Awaitable<SyncRoomResult>;
+  subscribeSync(input: SubscribeSyncInput): Awaitable<SubscribeSyncResult>;
+  setTyping(input: SetTypingInput): Awaitable<SetTypingResult>;
+  setReceipt(input: SetReceiptInput): Awaitable<SetReceiptResult>;
 }
 
 /**

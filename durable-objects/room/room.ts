@@ -14,8 +14,12 @@ import { forwardExtremities, getEventRow, maxStream } from './store/events.js';
 import { nextAttemptTs, pendingCount } from './store/outbox.js';
 import { RoomStore } from './store/room-store.js';
 import { migrate } from './store/schema.js';
+import { migrateSync } from './store/sync.js';
+import { RoomSyncHost } from './sync-host.js';
+import type * as syncApi from './sync-api.js';
 import { injectEvent } from './write/inject.js';
-import { createRoom, sendEvent, type WriteContext } from './write/local.js';
+import { SendQueue, sendEvents } from './write/batch.js';
+import { createRoom, type WriteContext } from './write/local.js';
 import { getContext, getEvent, getMessages, timestampToEvent, currentPosition } from './read/timeline.js';
 import { getCurrentState, getJoinedMembers, getMembers, getStateAt, getStateEvent } from './read/state.js';
 import { formatToken } from './read/tokens.js';
@@ -35,6 +39,8 @@ export interface RoomInternals {
   setClock(now: () => number): void;
   databaseBytes(): number;
   flushOutbox(): Promise<void>;
+  /** Delivers the 'user' rows (notifications to User objects) now. */
+  flushUserOutbox(): Promise<void>;
 }
 
 export class Room extends DurableObject<Env> implements api.RoomRpc {
@@ -43,12 +49,23 @@ export class Room extends DurableObject<Env> implements api.RoomRpc {
   private flushing: Promise<void> | undefined;
   private flushAgain = false;
   private now: () => number = () => Date.now();
+  /** Sync: typing, receipts, notifying User objects (sync-host.ts). */
+  private readonly sync: RoomSyncHost;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     void ctx.blockConcurrencyWhile(async () => {
       migrate(ctx.storage.sql);
+      migrateSync(ctx.storage.sql);
       this.store = RoomStore.open(ctx.storage.sql);
+    });
+    this.sync = new RoomSyncHost({
+      ctx,
+      env,
+      now: () => this.now(),
+      store: () => this.store,
+      afterFlush: () => this.rescheduleOutboxAlarm(),
+      afterCommit: () => this.afterCommit(),
     });
   }
 
@@ -96,14 +113,23 @@ export class Room extends DurableObject<Env> implements api.RoomRpc {
   async sendEvent(input: api.SendEventInput): Promise<api.SendEventResult> {
     const shape = checkLocalEvent(input);
     if (shape) return shape;
-    return this.serial(async () => {
-      const store = this.store;
-      if (!store) return NO_ROOM;
-      const result = await sendEvent(await this.writeContext(), store, input);
-      this.afterCommit();
-      return result;
-    });
+    return this.sends.send(input);
   }
+
+  /** Sends waiting for the write queue are committed together (write/batch.ts). */
+  private readonly sends = new SendQueue(
+    (fn) => this.serial(fn),
+    async (inputs) => {
+      const store = this.store;
+      if (!store) return inputs.map(() => NO_ROOM);
+      const results = await sendEvents(await this.writeContext(), store, inputs);
+      this.afterCommit();
+      // Group commit: the answers wait for the write to be durable anyway (output gate), and
+      // sends arriving meanwhile queue up for the next batch instead of one write each.
+      await this.ctx.storage.sync();
+      return results;
+    },
+  );
 
   async injectEvents(input: api.InjectEventsInput): Promise<api.InjectEventsResult> {
     return this.serial(async () => {
@@ -123,7 +149,7 @@ export class Room extends DurableObject<Env> implements api.RoomRpc {
         try {
           results.push(this.ctx.storage.transactionSync(() => injectEvent(store, pdu as Pdu, keys, this.now())));
         } catch (e) {
-          store.meta.currentGroup = savedGroup;
+          store.rollback(savedGroup);
           results.push({ outcome: 'dropped', reason: `internal error: ${(e as Error).message}` });
         }
       }
@@ -136,10 +162,22 @@ export class Room extends DurableObject<Env> implements api.RoomRpc {
 
   private afterCommit(): void {
     const sql = this.ctx.storage.sql;
-    if (pendingCount(sql, 'membership') === 0) return;
+    const users = pendingCount(sql, 'user') > 0;
+    const memberships = pendingCount(sql, 'membership') > 0;
+    if (!users && !memberships) return;
     // The alarm is the safety net; the flush right after usually wins and clears it.
     void this.ctx.storage.setAlarm(this.now() + OUTBOX_SAFETY_DELAY_MS);
-    this.ctx.waitUntil(this.flushOutbox());
+    // User objects first: a waiting /sync wakes on them.
+    if (users) this.ctx.waitUntil(this.sync.flush());
+    if (memberships) this.ctx.waitUntil(this.flushOutbox());
+  }
+
+  /** The safety alarm for whatever the outbox still holds (of any kind), or none. */
+  private async rescheduleOutboxAlarm(): Promise<void> {
+    const sql = this.ctx.storage.sql;
+    const next = [nextAttemptTs(sql, 'membership'), nextAttemptTs(sql, 'user')].filter((t): t is number => t !== undefined);
+    if (next.length === 0) await this.ctx.storage.deleteAlarm();
+    else await this.ctx.storage.setAlarm(Math.max(Math.min(...next), this.now() + 1000));
   }
 
   private flushOutbox(): Promise<void> {
@@ -156,9 +194,7 @@ export class Room extends DurableObject<Env> implements api.RoomRpc {
             // keep going while rows are due
           }
         } while (this.flushAgain);
-        const next = nextAttemptTs(sql, 'membership');
-        if (next === undefined) await this.ctx.storage.deleteAlarm();
-        else await this.ctx.storage.setAlarm(Math.max(next, this.now() + 1000));
+        await this.rescheduleOutboxAlarm();
       } finally {
         this.flushing = undefined;
       }
@@ -167,7 +203,25 @@ export class Room extends DurableObject<Env> implements api.RoomRpc {
   }
 
   override async alarm(): Promise<void> {
-    await this.flushOutbox();
+    await Promise.all([this.flushOutbox(), this.sync.flush()]);
+  }
+
+  // ---- sync (sync-host.ts; types in sync-api.ts) ------------------------------------
+
+  syncRoom(input: syncApi.SyncRoomInput): syncApi.SyncRoomResult {
+    return this.sync.syncRoom(input);
+  }
+
+  subscribeSync(input: syncApi.SubscribeSyncInput): syncApi.SubscribeSyncResult {
+    return this.sync.subscribeSync(input);
+  }
+
+  setTyping(input: syncApi.SetTypingInput): syncApi.SetTypingResult {
+    return this.sync.setTyping(input);
+  }
+
+  setReceipt(input: syncApi.SetReceiptInput): syncApi.SetReceiptResult {
+    return this.sync.setReceipt(input);
   }
 
   // ---- reads ------------------------------------------------------------------------
@@ -257,6 +311,7 @@ export class Room extends DurableObject<Env> implements api.RoomRpc {
       },
       databaseBytes: () => this.ctx.storage.sql.databaseSize,
       flushOutbox: () => this.flushOutbox(),
+      flushUserOutbox: () => this.sync.flush(),
     };
   }
 }

@@ -26,6 +26,9 @@ import { roomMembershipRoutes } from './routes/rooms-membership.js';
 import { roomStateRoutes } from './routes/rooms-state.js';
 import { synapseAdminRoutes } from './routes/synapse-admin.js';
 import { pushRuleRoutes } from './routes/push-rules.js';
+import { presenceRoutes } from './routes/presence.js';
+import { receiptTypingRoutes } from './routes/receipts-typing.js';
+import { syncRoutes } from './routes/sync.js';
 
 export function createApp(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -60,6 +63,9 @@ export function createApp(): Hono<AppEnv> {
   app.route('/', roomMembershipRoutes);
   app.route('/', roomHistoryRoutes);
   app.route('/', roomDirectoryRoutes);
+  app.route('/', syncRoutes);
+  app.route('/', receiptTypingRoutes);
+  app.route('/', presenceRoutes);
 
   app.notFound(notFoundOrWrongMethod(app));
   app.onError(onError);

@@ -72,19 +72,19 @@ describe('authorisation', () => {
 });
 
 describe('transaction IDs', () => {
-  it('returns the same event ID for a retried (token, txnId) and a new event for another token', async () => {
+  it('returns the same event ID for a retried (device, scope, txnId) and a new event for another device', async () => {
     const room = await createRoom('12');
-    const txn = { tokenHash: 'tokenA', txnId: 'm1' };
+    const txn = { deviceId: 'DEVA', scope: 'send/m.room.message', txnId: 'm1' };
     const ev = { type: 'm.room.message', content: { body: 'once' } };
     const first = await room.stub.sendEvent({ sender: room.creator, event: ev, txn });
     const retry = await room.stub.sendEvent({ sender: room.creator, event: ev, txn });
-    const other = await room.stub.sendEvent({ sender: room.creator, event: ev, txn: { tokenHash: 'tokenB', txnId: 'm1' } });
+    const other = await room.stub.sendEvent({ sender: room.creator, event: ev, txn: { ...txn, deviceId: 'DEVB' } });
     expect(first).toMatchObject({ ok: true, deduplicated: false });
     expect(retry).toMatchObject({ ok: true, deduplicated: true, eventId: first.ok && first.eventId });
     expect(other.ok && other.eventId).not.toBe(first.ok && first.eventId);
-    const msgs = await room.stub.getMessages({ dir: 'b', limit: 5, asUser: room.creator, tokenHash: 'tokenA' });
+    const msgs = await room.stub.getMessages({ dir: 'b', limit: 5, asUser: room.creator, deviceId: 'DEVA' });
     expect(msgs.ok && bodies(msgs.chunk)).toEqual(['once', 'once']);
-    // unsigned.transaction_id only for the token that sent it.
+    // unsigned.transaction_id only for the device that sent it.
     const mine = msgs.ok ? msgs.chunk.find((e) => e.event_id === (first.ok && first.eventId)) : undefined;
     expect(mine?.unsigned?.transaction_id).toBe('m1');
     const theirs = msgs.ok ? msgs.chunk.find((e) => e.event_id === (other.ok && other.eventId)) : undefined;
@@ -93,7 +93,7 @@ describe('transaction IDs', () => {
 
   it('de-duplicates concurrent sends of the same transaction', async () => {
     const room = await createRoom('12');
-    const txn = { tokenHash: 'tokenC', txnId: 'race' };
+    const txn = { deviceId: 'DEVC', scope: 'send/m.room.message', txnId: 'race' };
     const results = await Promise.all(
       Array.from({ length: 5 }, () => room.stub.sendEvent({ sender: room.creator, event: { type: 'm.room.message', content: { body: 'x' } }, txn })),
     );

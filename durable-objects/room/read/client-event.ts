@@ -1,6 +1,6 @@
 // Stored events in the client-server format (ClientEvent): redacted per the room version
 // when redacted, with `unsigned.redacted_because`, `prev_content`/`replaces_state` for state
-// events, `age`, and `transaction_id` for the token that sent them. A page is serialised
+// events, `age`, and `transaction_id` for the device that sent them. A page is serialised
 // with a few batched queries, never one per event.
 import { redactEvent } from '../../../src/core/events/redaction.js';
 import type { JsonObject } from '../../../src/core/events/types.js';
@@ -13,6 +13,9 @@ import type { ClientEvent, ClientUnsigned } from '../api.js';
 export interface SerializeContext {
   store: RoomStore;
   now: number;
+  /** Who reads (`asUser` and `deviceId`, or `tokenHash`): their own events carry `transaction_id`. */
+  asUser?: string | undefined;
+  deviceId?: string | undefined;
   tokenHash?: string | undefined;
 }
 
@@ -58,7 +61,7 @@ export function serializeEvents(ctx: SerializeContext, rows: readonly EventRow[]
         )
     ).map((r) => [r.event_id, contentOf(store, r.json, r.redacted_because !== null)]),
   );
-  const txnIds = ctx.tokenHash === undefined ? new Map<string, string>() : txnIdsFor(store.sql, ctx.tokenHash, rows.map((r) => r.event_id));
+  const txnIds = txnIdsFor(store.sql, { userId: ctx.asUser, deviceId: ctx.deviceId, tokenHash: ctx.tokenHash }, rows.map((r) => r.event_id));
   return rows.map((row) => {
     const event = baseEvent(store, row, now);
     const unsigned = event.unsigned as ClientUnsigned;

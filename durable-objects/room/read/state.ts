@@ -34,7 +34,7 @@ export function getStateEvent(store: RoomStore, input: GetStateEventInput, now: 
       : lookupInGroup(store.sql, access.group, input.type, input.stateKey);
   const row = id === undefined ? undefined : getEventRow(store.sql, id);
   if (!row) return { ok: false, errcode: 'M_NOT_FOUND', error: 'Event not found.' };
-  const [event] = serializeEvents({ store, now, tokenHash: input.tokenHash }, [row]);
+  const [event] = serializeEvents({ store, now, asUser: input.asUser, deviceId: input.deviceId, tokenHash: input.tokenHash }, [row]);
   return { ok: true, event: event! };
 }
 
@@ -62,7 +62,7 @@ function statePage(store: RoomStore, group: number | 'current', input: StatePage
     after = decodeCursor(input.from, isKeyPair);
     if (!after) return badCursor;
   }
-  const ctx: SerializeContext = { store, now, tokenHash: input.tokenHash };
+  const ctx: SerializeContext = { store, now, asUser: input.asUser, deviceId: input.deviceId, tokenHash: input.tokenHash };
   if (group === 'current') {
     const rows = all<EventRow & { cs_type: string; cs_key: string }>(
       store.sql,
@@ -114,7 +114,7 @@ export function getMembers(store: RoomStore, input: GetMembersInput, now: number
     if (g === null) return { ok: true, chunk: [] };
     group = g;
   }
-  const ctx: SerializeContext = { store, now, tokenHash: input.tokenHash };
+  const ctx: SerializeContext = { store, now, asUser: input.asUser, deviceId: input.deviceId, tokenHash: input.tokenHash };
   if (group === 'current') {
     const rows = pageMembers(store.sql, { after, membership: input.membership, notMembership: input.notMembership, limit: limit + 1 });
     const page = rows.slice(0, limit);

@@ -114,7 +114,7 @@ export function getMessages(store: RoomStore, input: GetMessagesInput, now: numb
     if (!to) return badToken('to');
   }
   const result = scan({ store, dir: input.dir, from, to, limit, accept: acceptor(store, input.asUser, input.filter) });
-  const ctx: SerializeContext = { store, now, tokenHash: input.tokenHash };
+  const ctx: SerializeContext = { store, now, asUser: input.asUser, deviceId: input.deviceId, tokenHash: input.tokenHash };
   const chunk = serializeEvents(ctx, result.rows);
   const out: GetMessagesResult = { ok: true, chunk, start: formatToken(from), state: [] };
   if (!result.exhausted && result.last) {
@@ -128,7 +128,7 @@ export function getEvent(store: RoomStore, input: GetEventInput, now: number): G
   const row = getEventRow(store.sql, input.eventId);
   if (!row || row.rejected !== null || row.outlier !== 0) return notFound();
   if (input.asUser !== undefined && !new VisibilityFilter(store, input.asUser).visible(row)) return notFound();
-  const [event] = serializeEvents({ store, now, tokenHash: input.tokenHash }, [row]);
+  const [event] = serializeEvents({ store, now, asUser: input.asUser, deviceId: input.deviceId, tokenHash: input.tokenHash }, [row]);
   return { ok: true, event: event! };
 }
 
@@ -145,7 +145,7 @@ export function getContext(store: RoomStore, input: GetContextInput, now: number
   const at: Position = { depth: row.depth, stream: row.stream };
   const b = nBefore === 0 ? { rows: [], exhausted: false } : scan({ store, dir: 'b', from: before(at), limit: nBefore, accept });
   const a = limit - nBefore === 0 ? { rows: [], exhausted: false } : scan({ store, dir: 'f', from: at, limit: limit - nBefore, accept });
-  const ctx: SerializeContext = { store, now, tokenHash: input.tokenHash };
+  const ctx: SerializeContext = { store, now, asUser: input.asUser, deviceId: input.deviceId, tokenHash: input.tokenHash };
   const [event] = serializeEvents(ctx, [row]);
   const eventsBefore = serializeEvents(ctx, b.rows);
   const eventsAfter = serializeEvents(ctx, a.rows);

@@ -56,14 +56,13 @@ export function maxTopological(sql: Sql): { depth: number; stream: number } {
   return row ?? { depth: 0, stream: 0 };
 }
 
+/** Inserts the event at the next stream position (one statement) and returns that position. */
 export function insertEvent(sql: Sql, row: NewEventRow): number {
-  const stream = maxStream(sql) + 1;
-  run(
-    sql,
+  const inserted = sql.exec<{ stream: number }>(
     `INSERT INTO events (stream, event_id, depth, type, state_key, sender, origin_server_ts, membership, rejected,
        soft_failed, outlier, redacts, redacted_because, sg_before, sg_after, replaces_state, json)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    stream,
+     VALUES ((SELECT COALESCE(MAX(stream), 0) + 1 FROM events), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     RETURNING stream`,
     row.event_id,
     row.depth,
     row.type,
@@ -81,12 +80,17 @@ export function insertEvent(sql: Sql, row: NewEventRow): number {
     row.replaces_state,
     row.json,
   );
-  return stream;
+  return inserted.one().stream;
 }
 
+/** The event's prev and auth edges, one statement each (duplicates in the lists are ignored). */
 export function insertEdges(sql: Sql, eventId: string, prevIds: readonly string[], authIds: readonly string[]): void {
-  for (const id of new Set(prevIds)) run(sql, 'INSERT OR IGNORE INTO prev_edges (event_id, prev_id) VALUES (?, ?)', eventId, id);
-  for (const id of new Set(authIds)) run(sql, 'INSERT OR IGNORE INTO auth_edges (event_id, auth_id) VALUES (?, ?)', eventId, id);
+  if (prevIds.length > 0) {
+    run(sql, 'INSERT OR IGNORE INTO prev_edges (event_id, prev_id) SELECT ?, value FROM json_each(?)', eventId, jsonList(prevIds));
+  }
+  if (authIds.length > 0) {
+    run(sql, 'INSERT OR IGNORE INTO auth_edges (event_id, auth_id) SELECT ?, value FROM json_each(?)', eventId, jsonList(authIds));
+  }
 }
 
 export interface Extremity {
@@ -110,11 +114,14 @@ export function forwardExtremities(sql: Sql): Extremity[] {
 
 /** The event replaces its prev_events as a forward extremity. */
 export function advanceExtremities(sql: Sql, eventId: string, prevIds: readonly string[]): void {
-  for (const id of prevIds) run(sql, 'DELETE FROM extremities WHERE event_id = ?', id);
+  if (prevIds.length > 0) run(sql, 'DELETE FROM extremities WHERE event_id IN (SELECT value FROM json_each(?))', jsonList(prevIds));
   // An event that some known event already cites is not a forward extremity.
-  if (first(sql, 'SELECT 1 AS x FROM prev_edges WHERE prev_id = ? LIMIT 1', eventId) === undefined) {
-    run(sql, 'INSERT OR IGNORE INTO extremities (event_id) VALUES (?)', eventId);
-  }
+  run(
+    sql,
+    'INSERT OR IGNORE INTO extremities (event_id) SELECT ? WHERE NOT EXISTS (SELECT 1 FROM prev_edges WHERE prev_id = ?)',
+    eventId,
+    eventId,
+  );
 }
 
 /** "The auth chain of an event E is the set containing all of E's auth events, all of their auth events, and so on recursively." */

@@ -3,7 +3,7 @@
 // each step upgrades from the previous version so old objects keep working.
 import { first, run, type Sql } from './sql.js';
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 const V1 = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -89,7 +89,23 @@ CREATE TABLE outbox (
 CREATE INDEX outbox_due ON outbox (kind, next_attempt_ts);
 `;
 
-const STEPS: Record<number, string> = { 1: V1 };
+// v2: transaction IDs scoped to the device and the endpoint (store/txns.ts); the old token-
+// keyed \`txns\` rows stay readable.
+const V2 = `
+CREATE TABLE txn_ids (
+  user_id TEXT NOT NULL,
+  device_id TEXT NOT NULL,
+  scope TEXT NOT NULL,
+  txn_id TEXT NOT NULL,
+  event_id TEXT NOT NULL,
+  token_hash TEXT,
+  created_ts INTEGER NOT NULL,
+  PRIMARY KEY (user_id, device_id, scope, txn_id)
+) WITHOUT ROWID;
+CREATE INDEX txn_ids_by_event ON txn_ids (event_id);
+`;
+
+const STEPS: Record<number, string> = { 1: V1, 2: V2 };
 
 export function migrate(sql: Sql): void {
   run(sql, 'CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID');

@@ -6,11 +6,12 @@ import type { AuthEvent, Pdu } from '../../../src/core/events/types.js';
 import { powerLevelsView } from '../../../src/core/auth/index.js';
 import { serverNameOf } from '../../../src/core/ids/index.js';
 import { advanceExtremities, getEventRow, insertEdges, insertEvent, redactionsOf, setRedactedBecause } from '../store/events.js';
-import { currentStateEventId, setCurrentState, setMember } from '../store/current-state.js';
+import { setMember } from '../store/current-state.js';
 import { createGroup, lookupInGroup } from '../store/state-groups.js';
 import { setCurrentGroup } from '../store/meta.js';
 import { enqueue } from '../store/outbox.js';
 import { recordTxn } from '../store/txns.js';
+import { enqueueEventNotices } from '../user-delivery.js';
 import type { RoomStore } from '../store/room-store.js';
 import type { TxnKey } from '../api.js';
 
@@ -45,7 +46,7 @@ export function appendEvent(store: RoomStore, input: AppendInput, now: number): 
   let groupAfter = input.groupBefore;
   if (isState && accepted) {
     replaces = input.advancesCurrentState
-      ? currentStateEventId(sql, auth.type, auth.stateKey!)
+      ? store.currentStateId(auth.type, auth.stateKey!)
       : input.groupBefore === null
         ? undefined
         : lookupInGroup(sql, input.groupBefore, auth.type, auth.stateKey!);
@@ -73,13 +74,13 @@ export function appendEvent(store: RoomStore, input: AppendInput, now: number): 
   });
   insertEdges(sql, input.eventId, auth.prevEvents, auth.authEvents);
   store.remember(auth);
-  if (input.txn) recordTxn(sql, input.txn.tokenHash, input.txn.txnId, input.eventId, now);
+  if (input.txn) recordTxn(sql, auth.sender, input.txn, input.eventId, now);
   if (!accepted) return { stream, groupAfter };
 
   if (!input.softFailed) advanceExtremities(sql, input.eventId, auth.prevEvents);
   if (input.advancesCurrentState && !input.softFailed) {
     if (isState) {
-      setCurrentState(sql, auth.type, auth.stateKey!, input.eventId);
+      store.setCurrentState(auth.type, auth.stateKey!, input.eventId);
       if (membership !== null) recordMembership(store, auth.stateKey!, membership, input.eventId, stream, auth.content);
     }
     if (groupAfter !== null) {
@@ -88,6 +89,8 @@ export function appendEvent(store: RoomStore, input: AppendInput, now: number): 
     }
   }
   applyRedactions(store, auth, input.groupBefore);
+  // The members' User objects (sync): delivered after the commit, see ../user-delivery.ts.
+  if (!input.softFailed) enqueueEventNotices(sql, now, stream, { type: auth.type, stateKey: auth.stateKey, membership });
   return { stream, groupAfter };
 }
 
@@ -132,6 +135,6 @@ function redactionApplies(store: RoomStore, redaction: AuthEvent, targetSender: 
 }
 
 function createEvent(store: RoomStore): AuthEvent | undefined {
-  const id = currentStateEventId(store.sql, 'm.room.create', '');
+  const id = store.currentStateId('m.room.create', '');
   return id === undefined ? undefined : store.authEvent(id);
 }

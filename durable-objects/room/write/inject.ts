@@ -13,6 +13,7 @@ import { forwardExtremities, getEventRows, hasEvent } from '../store/events.js';
 import type { RoomStore } from '../store/room-store.js';
 import type { InjectEventResult } from '../api.js';
 import { appendEvent } from './append.js';
+import { receivedAuthContext } from './auth-context.js';
 import { recomputeCurrentState, stateBefore } from './resolve.js';
 
 export function injectEvent(store: RoomStore, raw: Pdu, keys: VerifyKeyLookup, now: number): InjectEventResult {
@@ -57,7 +58,8 @@ export function injectEvent(store: RoomStore, raw: Pdu, keys: VerifyKeyLookup, n
   const create = createId ? store.authEvent(createId) : undefined;
   const authLookup = (type: string, key: string) =>
     byKey.get(stateKey(type, key)) ?? (type === 'm.room.create' && key === '' ? create : undefined);
-  const byAuthEvents = checkAuth(version.auth, event, authLookup);
+  const authCtx = receivedAuthContext(pdu, eventId, version, keys);
+  const byAuthEvents = checkAuth(version.auth, event, authLookup, authCtx);
   if (!byAuthEvents.ok) return reject(byAuthEvents.reason, null);
 
   // 5. "Passes authorization rules based on the state before the event, otherwise it is rejected."
@@ -69,12 +71,12 @@ export function injectEvent(store: RoomStore, raw: Pdu, keys: VerifyKeyLookup, n
     store,
     prevGroups.filter((g): g is number => g !== null),
   );
-  const byState = checkAuth(version.auth, event, store.groupLookup(groupBefore));
+  const byState = checkAuth(version.auth, event, store.groupLookup(groupBefore), authCtx);
   if (!byState.ok) return reject(byState.reason, groupBefore);
 
   // 6. "Passes authorization rules based on the current state of the room, otherwise it is
   // 'soft failed'."
-  const softFailed = !checkAuth(version.auth, event, store.currentLookup).ok;
+  const softFailed = !checkAuth(version.auth, event, store.currentLookup, authCtx).ok;
   const extremities = forwardExtremities(sql);
   const linear =
     !softFailed &&

@@ -16,6 +16,7 @@ import { eventForTxn } from '../store/txns.js';
 import type { Sql } from '../store/sql.js';
 import type { CreateRoomInput, CreateRoomResult, RoomFailure, SendEventInput, SendEventResult } from '../api.js';
 import { appendEvent } from './append.js';
+import { localAuthContext } from './auth-context.js';
 import { Planner, type PlannedEvent } from './plan.js';
 import { signPlanned } from './sign.js';
 
@@ -46,12 +47,13 @@ export function commit(
 ): { streams: number[] } | 'stale' | RoomFailure {
   const savedGroup = store.meta.currentGroup;
   try {
+    const authCtx = localAuthContext(ctx.origin);
     return ctx.transaction(() => {
       if (maxStream(ctx.sql) !== seenStream) return 'stale' as const;
       before?.();
       const streams: number[] = [];
       for (const e of events) {
-        const outcome = checkAuth(store.version.auth, e.auth, store.currentLookup);
+        const outcome = checkAuth(store.version.auth, e.auth, store.currentLookup, authCtx);
         if (!outcome.ok) throw new Refused(outcome.reason);
         const { stream } = appendEvent(
           store,
@@ -63,7 +65,7 @@ export function commit(
       return { streams };
     });
   } catch (e) {
-    store.meta.currentGroup = savedGroup;
+    store.rollback(savedGroup);
     if (e instanceof Refused) return fail('M_FORBIDDEN', e.message);
     throw e;
   }
@@ -136,7 +138,7 @@ export async function createRoom(
 export async function sendEvent(ctx: WriteContext, store: RoomStore, input: SendEventInput): Promise<SendEventResult> {
   const dedup = () => {
     if (!input.txn) return undefined;
-    const eventId = eventForTxn(ctx.sql, input.txn.tokenHash, input.txn.txnId);
+    const eventId = eventForTxn(ctx.sql, input.sender, input.txn);
     if (eventId === undefined) return undefined;
     return { ok: true as const, eventId, stream: getEventRow(ctx.sql, eventId)?.stream ?? 0, deduplicated: true };
   };

@@ -9,7 +9,7 @@ import { toAuthEvent } from '../../../src/core/events/format.js';
 import { stateKey, type AuthEvent, type EventReference, type Pdu, type StateKey } from '../../../src/core/events/types.js';
 import type { StateLookup } from '../../../src/core/auth/index.js';
 import { forwardExtremities, getEventRow } from '../store/events.js';
-import { currentStateEventId } from '../store/current-state.js';
+import { localAuthContext } from './auth-context.js';
 import type { RoomStore } from '../store/room-store.js';
 import type { LocalEvent, RoomFailure, TxnKey } from '../api.js';
 
@@ -44,6 +44,8 @@ const forbidden = (error: string): RoomFailure => ({ ok: false, errcode: 'M_FORB
 /** Plans events in order, each on top of the previous one; fails as a whole on the first refusal. */
 export class Planner {
   private readonly overlay = new Map<StateKey, Known>();
+  /** Stored events read so far (the auth rules look the same few up several times). */
+  private readonly knownStored = new Map<string, Known | null>();
   private extremities: Known[] | undefined;
 
   constructor(private readonly ctx: PlanContext) {}
@@ -93,7 +95,7 @@ export class Planner {
       return { ok: false, errcode: 'M_BAD_JSON', error: `cannot build the event: ${(e as Error).message}` };
     }
     const auth = toAuthEvent(built.pdu, built.eventId, store.roomId, version);
-    const outcome = checkAuth(version.auth, auth, lookup);
+    const outcome = checkAuth(version.auth, auth, lookup, localAuthContext(origin));
     if (!outcome.ok) return forbidden(outcome.reason);
     const redaction = this.checkRedaction(auth, lookup);
     if (redaction) return redaction;
@@ -109,7 +111,7 @@ export class Planner {
   private knownAt(type: string, key: string): Known | undefined {
     const o = this.overlay.get(stateKey(type, key));
     if (o) return o;
-    const id = currentStateEventId(this.ctx.store.sql, type, key);
+    const id = this.ctx.store.currentStateId(type, key);
     return id === undefined ? undefined : this.stored(id);
   }
 
@@ -123,11 +125,24 @@ export class Planner {
   }
 
   private stored(eventId: string): Known | undefined {
+    const memo = this.knownStored.get(eventId);
+    if (memo !== undefined) return memo ?? undefined;
     const { store } = this.ctx;
-    const row = getEventRow(store.sql, eventId);
-    if (!row) return undefined;
-    const pdu = JSON.parse(row.json) as Pdu;
-    return this.known(eventId, pdu, store.authEvent(eventId) ?? toAuthEvent(pdu, eventId, store.roomId, store.version));
+    let known: Known | undefined;
+    if (store.version.eventFormat.eventReferencesWithHashes) {
+      // v1-2 cite the reference hash, which needs the whole PDU.
+      const row = getEventRow(store.sql, eventId);
+      if (row) {
+        const pdu = JSON.parse(row.json) as Pdu;
+        known = this.known(eventId, pdu, store.authEvent(eventId) ?? toAuthEvent(pdu, eventId, store.roomId, store.version));
+      }
+    } else {
+      // v3+ cite the bare ID: the parsed event (usually cached) is enough.
+      const auth = store.authEvent(eventId);
+      if (auth) known = { eventId, depth: auth.depth, ref: eventId, auth };
+    }
+    this.knownStored.set(eventId, known ?? null);
+    return known;
   }
 
   private known(eventId: string, pdu: Pdu, auth: AuthEvent): Known {

@@ -4,7 +4,7 @@ import { checkAuth } from '../../../src/core/auth/index.js';
 import { resolveState } from '../../../src/core/state-res/index.js';
 import { splitStateKey, type StateKey } from '../../../src/core/events/types.js';
 import { authChain, forwardExtremities, getEventRow } from '../store/events.js';
-import { currentStateEntries, deleteMember, setCurrentState } from '../store/current-state.js';
+import { currentStateEntries, deleteMember } from '../store/current-state.js';
 import { createGroup, groupStateMap, type StateChange } from '../store/state-groups.js';
 import { setCurrentGroup } from '../store/meta.js';
 import { recordMembership } from './append.js';
@@ -66,7 +66,7 @@ export function recomputeCurrentState(store: RoomStore, position: number): void 
   }
   for (const [k, id] of next) if (!seen.has(k)) changes.push([...splitStateKey(k), id]);
   for (const [type, key, id] of changes) {
-    setCurrentState(sql, type, key, id);
+    store.setCurrentState(type, key, id);
     if (type !== 'm.room.member') continue;
     const row = id === null ? undefined : getEventRow(sql, id);
     if (!row || row.membership === null) deleteMember(sql, key);

@@ -64,6 +64,21 @@ export function signBytes(message: Uint8Array, seed: Uint8Array): string {
   return encodeBase64(ed.sign(message, seed));
 }
 
+/**
+ * Checks an ed25519 signature over raw bytes, key and signature in (unpadded or padded,
+ * standard or URL-safe) Base64. False for anything malformed; never throws.
+ */
+export function verifyBytes(message: Uint8Array, signatureB64: string, publicKeyB64: string): boolean {
+  const signature = decodeBase64(signatureB64);
+  const publicKey = decodeBase64(publicKeyB64);
+  if (signature === undefined || signature.length !== 64 || publicKey === undefined || publicKey.length !== 32) return false;
+  try {
+    return ed.verify(signature, message, publicKey, { zip215: false });
+  } catch {
+    return false;
+  }
+}
+
 /** Signs `obj` as `serverName` with `keyId` (e.g. `ed25519:a_bcde`), returning a signed copy. */
 export function signJson<T extends object>(
   obj: T,

@@ -8,6 +8,7 @@ import { getAccountData, isServerManagedType, setAccountData } from '../../servi
 import { assertSelf, requireAccessToken } from '../auth.js';
 import { jsonBody } from '../body.js';
 import type { AppEnv } from '../context.js';
+import { notifyAccountData } from './sync.js';
 
 /** Account data is not among the endpoints the Guest Access module opens to guests. */
 const denyGuests: MiddlewareHandler<AppEnv> = async (c, next) => {
@@ -49,8 +50,8 @@ export const accountDataRoutes = new Hono<AppEnv>()
   // GET /_matrix/client/v3/user/{userId}/account_data/{type}
   .get(GLOBAL, requireAccessToken, denyGuests, get)
   // PUT /_matrix/client/v3/user/{userId}/account_data/{type}
-  .put(GLOBAL, requireAccessToken, denyGuests, put)
+  .put(GLOBAL, requireAccessToken, denyGuests, notifyAccountData, put)
   // GET /_matrix/client/v3/user/{userId}/rooms/{roomId}/account_data/{type}
   .get(PER_ROOM, requireAccessToken, denyGuests, get)
   // PUT /_matrix/client/v3/user/{userId}/rooms/{roomId}/account_data/{type}
-  .put(PER_ROOM, requireAccessToken, denyGuests, put);
+  .put(PER_ROOM, requireAccessToken, denyGuests, notifyAccountData, put);

@@ -22,6 +22,7 @@ import {
 import { requireAccessToken } from '../auth.js';
 import { jsonBody } from '../body.js';
 import type { AppEnv } from '../context.js';
+import { notifyAccountData } from './sync.js';
 
 const BASE = '/_matrix/client/v3/pushrules';
 
@@ -74,7 +75,7 @@ export const pushRuleRoutes = new Hono<AppEnv>()
     return c.json(rule);
   })
   // PUT /_matrix/client/v3/pushrules/global/{kind}/{ruleId}
-  .put(`${BASE}/:scope/:kind/:ruleId`, ...auth, async (c) => {
+  .put(`${BASE}/:scope/:kind/:ruleId`, ...auth, notifyAccountData, async (c) => {
     const { kind, ruleId } = ruleTarget(c);
     const idCheck = checkUserRuleId(ruleId);
     if (!idCheck.ok) throw invalidParam(idCheck.reason);
@@ -84,7 +85,7 @@ export const pushRuleRoutes = new Hono<AppEnv>()
     return c.json({});
   })
   // DELETE /_matrix/client/v3/pushrules/global/{kind}/{ruleId}
-  .delete(`${BASE}/:scope/:kind/:ruleId`, ...auth, async (c) => {
+  .delete(`${BASE}/:scope/:kind/:ruleId`, ...auth, notifyAccountData, async (c) => {
     const { kind, ruleId } = ruleTarget(c);
     unwrap(await deletePushRule(c.env.DB, c.var.auth.userId, kind, ruleId));
     return c.json({});
@@ -100,7 +101,7 @@ export const pushRuleRoutes = new Hono<AppEnv>()
   })
   // PUT /_matrix/client/v3/pushrules/global/{kind}/{ruleId}/enabled
   // PUT /_matrix/client/v3/pushrules/global/{kind}/{ruleId}/actions
-  .put(`${BASE}/:scope/:kind/:ruleId/:attr`, ...auth, async (c) => {
+  .put(`${BASE}/:scope/:kind/:ruleId/:attr`, ...auth, notifyAccountData, async (c) => {
     const { kind, ruleId } = ruleTarget(c);
     const { DB: db } = c.env;
     const userId = c.var.auth.userId;

@@ -12,6 +12,7 @@ import { randomString } from '../../platform/random.js';
 import { memberEventProfile } from '../profiles.js';
 import { type Failure, type Requester, type Result, type RoomsDeps, fail, fromRoom, nowOf, ok, roomStub } from './common.js';
 import { publish } from './directory.js';
+import { recordMembershipsOf } from '../sync/membership-index.js';
 
 export interface CreateRoomRequest {
   visibility?: 'public' | 'private';
@@ -127,6 +128,8 @@ export async function createRoom(deps: RoomsDeps, requester: Requester, req: Cre
     return created;
   }
   const roomId = created.value.roomId;
+  // Read-your-writes for /joined_rooms and an immediate /sync (the room's outbox follows).
+  await recordMembershipsOf(deps.env, deps.serverName, roomId, [creator, ...(req.invite ?? [])], nowOf(deps));
   if (req.visibility === 'public') await publish(deps, roomId, 'public');
   return ok({ room_id: roomId });
 }

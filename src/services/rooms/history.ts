@@ -51,7 +51,7 @@ export async function getMessages(
 ): Promise<Result<Ok<GetMessagesResult>>> {
   const refused = await forgotten(deps, requester, roomId);
   if (refused) return refused;
-  const r = await roomStub(deps.env, roomId).getMessages({ asUser: requester.userId, tokenHash: requester.tokenHash, ...q });
+  const r = await roomStub(deps.env, roomId).getMessages({ asUser: requester.userId, deviceId: requester.deviceId, tokenHash: requester.tokenHash, ...q });
   if (!r.ok) return fromRoom(r);
   const { ok: _, ...body } = r;
   return ok(body);
@@ -67,7 +67,7 @@ export async function getContext(
 ): Promise<Result<Ok<GetContextResult>>> {
   const refused = await forgotten(deps, requester, roomId);
   if (refused) return refused;
-  const r = await roomStub(deps.env, roomId).getContext({ asUser: requester.userId, tokenHash: requester.tokenHash, eventId, ...q });
+  const r = await roomStub(deps.env, roomId).getContext({ asUser: requester.userId, deviceId: requester.deviceId, tokenHash: requester.tokenHash, eventId, ...q });
   if (!r.ok) return fromRoom(r);
   const { ok: _, ...body } = r;
   return ok(body);
@@ -77,7 +77,7 @@ export async function getContext(
 export async function getEvent(deps: RoomsDeps, requester: Requester, roomId: string, eventId: string): Promise<Result<ClientEvent>> {
   // "404: The event was not found or you do not have permission to read this event."
   if (await hasForgotten(deps, requester.userId, roomId)) return fail(404, 'M_NOT_FOUND', 'Event not found.');
-  const r = await roomStub(deps.env, roomId).getEvent({ asUser: requester.userId, tokenHash: requester.tokenHash, eventId });
+  const r = await roomStub(deps.env, roomId).getEvent({ asUser: requester.userId, deviceId: requester.deviceId, tokenHash: requester.tokenHash, eventId });
   if (!r.ok) return r.errcode === 'M_FORBIDDEN' ? fail(404, 'M_NOT_FOUND', 'Event not found.') : fromRoom(r);
   return ok(r.event);
 }

@@ -11,8 +11,12 @@ import { memberEventProfile } from '../profiles.js';
 import { type Requester, type Result, type RoomsDeps, fail, fromRoom, membershipIn, nowOf, ok, roomStub, stateContent } from './common.js';
 import { localProfiles } from './create.js';
 import { resolveLocalAlias } from './directory.js';
+import { restrictedJoinAuthoriser } from './restricted.js';
+import { recordMembershipChange } from '../sync/membership-index.js';
 
 async function sendMember(
+  deps: RoomsDeps,
+  roomId: string,
   stub: RoomRpc,
   sender: string,
   target: string,
@@ -20,7 +24,13 @@ async function sendMember(
 ): Promise<Result<{ event_id: string }>> {
   const r = await stub.sendEvent({ sender, event: { type: 'm.room.member', stateKey: target, content: content as JsonObject } });
   // (The directory's joined-member counts come from the membership index, kept by the room.)
-  return r.ok ? ok({ event_id: r.eventId }) : fromRoom(r);
+  if (!r.ok) return fromRoom(r);
+  // Read-your-writes for /joined_rooms and an immediate /sync (the room's outbox follows).
+  if (!r.deduplicated && typeof content.membership === 'string') {
+    const change = { userId: target, roomId, membership: content.membership, eventId: r.eventId, stream: r.stream };
+    await recordMembershipChange(deps.env.DB, deps.serverName, change, nowOf(deps));
+  }
+  return ok({ event_id: r.eventId });
 }
 
 const withReason = (reason: string | undefined): Record<string, unknown> => (reason !== undefined ? { reason } : {});
@@ -77,7 +87,12 @@ export async function joinRoom(
     const ga = await stateContent(stub, 'm.room.guest_access');
     if (ga?.guest_access !== 'can_join') return fail(403, 'M_FORBIDDEN', 'Guest access is not allowed in this room');
   }
-  const r = await sendMember(stub, requester.userId, requester.userId, content);
+  // A restricted room joined through another room's membership names who authorised it.
+  const currentMembership = current.ok ? current.event.content.membership : undefined;
+  const authoriser = await restrictedJoinAuthoriser(deps, stub, requester.userId, typeof currentMembership === 'string' ? currentMembership : undefined);
+  if (!authoriser.ok) return authoriser;
+  if (authoriser.value !== undefined) content.join_authorised_via_users_server = authoriser.value;
+  const r = await sendMember(deps, roomId, stub, requester.userId, requester.userId, content);
   return unknownRoom(deps, r, roomId) ?? (r.ok ? ok({ room_id: roomId }) : r);
 }
 
@@ -97,7 +112,7 @@ export async function knockRoom(
   const roomId = resolved.value;
   const stub = roomStub(deps.env, roomId);
   const profile = await memberEventProfile(deps.env.DB, requester.userId);
-  const r = await sendMember(stub, requester.userId, requester.userId, memberContent('knock', profile, withReason(reason)));
+  const r = await sendMember(deps, roomId, stub, requester.userId, requester.userId, memberContent('knock', profile, withReason(reason)));
   return unknownRoom(deps, r, roomId) ?? (r.ok ? ok({ room_id: roomId }) : r);
 }
 
@@ -113,7 +128,7 @@ export async function inviteUser(
   // "The user has been invited to join the room, or was already invited to the room."
   if ((await membershipIn(stub, userId)) === 'invite' && (await membershipIn(stub, requester.userId)) === 'join') return ok({});
   const profiles = await localProfiles(deps, [userId]);
-  const r = await sendMember(stub, requester.userId, userId, memberContent('invite', profiles[userId], withReason(reason)));
+  const r = await sendMember(deps, roomId, stub, requester.userId, userId, memberContent('invite', profiles[userId], withReason(reason)));
   return r.ok ? ok({}) : r;
 }
 
@@ -128,7 +143,7 @@ export async function leaveRoom(deps: RoomsDeps, requester: Requester, roomId: s
     if (!info.ok) return fail(404, 'M_NOT_FOUND', `Room ${roomId} is not known to this server`);
     return fail(403, 'M_FORBIDDEN', 'You are not a member of this room');
   }
-  const r = await sendMember(stub, requester.userId, requester.userId, { membership: 'leave', ...withReason(reason) });
+  const r = await sendMember(deps, roomId, stub, requester.userId, requester.userId, { membership: 'leave', ...withReason(reason) });
   return r.ok ? ok({}) : r;
 }
 
@@ -162,7 +177,7 @@ async function moderate(
     if (!info.ok) return fail(404, 'M_NOT_FOUND', `Room ${roomId} is not known to this server`);
     return fail(403, 'M_FORBIDDEN', refusal);
   }
-  const r = await sendMember(stub, requester.userId, target, { membership, ...withReason(reason) });
+  const r = await sendMember(deps, roomId, stub, requester.userId, target, { membership, ...withReason(reason) });
   return r.ok ? ok({}) : r;
 }
 
@@ -202,7 +217,7 @@ export async function getMembers(deps: RoomsDeps, requester: Requester, roomId: 
   const chunk: ClientEvent[] = [];
   let from: string | undefined;
   do {
-    const page = await stub.getMembers({ asUser: requester.userId, tokenHash: requester.tokenHash, ...q, from, limit: 5000 });
+    const page = await stub.getMembers({ asUser: requester.userId, deviceId: requester.deviceId, tokenHash: requester.tokenHash, ...q, from, limit: 5000 });
     if (!page.ok) return fromRoom(page);
     chunk.push(...page.chunk);
     from = page.next;

@@ -31,7 +31,8 @@ export async function sendMessage(
   const r = await roomStub(deps.env, roomId).sendEvent({
     sender: requester.userId,
     event: { type, content: body as JsonObject, ...(redacts !== undefined ? { redacts } : {}) },
-    txn: { tokenHash: requester.tokenHash, txnId },
+    // "The scope of a transaction ID is for a single device, and a single HTTP endpoint."
+    txn: { deviceId: requester.deviceId, scope: `send/${type}`, txnId, tokenHash: requester.tokenHash },
   });
   return r.ok ? ok({ event_id: r.eventId }) : fromRoom(r);
 }
@@ -49,7 +50,7 @@ export async function redactEvent(
   const r = await roomStub(deps.env, roomId).sendEvent({
     sender: requester.userId,
     event: { type: 'm.room.redaction', content, redacts: eventId },
-    txn: { tokenHash: requester.tokenHash, txnId },
+    txn: { deviceId: requester.deviceId, scope: `redact/${eventId}`, txnId, tokenHash: requester.tokenHash },
   });
   return r.ok ? ok({ event_id: r.eventId }) : fromRoom(r);
 }
@@ -116,7 +117,7 @@ export async function getState(
   format: 'content' | 'event',
 ): Promise<Result<ClientEvent | JsonObject>> {
   if (await isForgotten(deps.env.DB, requester.userId, roomId)) return fail(403, 'M_FORBIDDEN', 'You have forgotten this room');
-  const r = await roomStub(deps.env, roomId).getStateEvent({ type, stateKey, asUser: requester.userId, tokenHash: requester.tokenHash });
+  const r = await roomStub(deps.env, roomId).getStateEvent({ type, stateKey, asUser: requester.userId, deviceId: requester.deviceId, tokenHash: requester.tokenHash });
   if (!r.ok) return fromRoom(r);
   // "`content` (the default) will return only the content of the state event. `event` will
   // return the entire event in the usual format suitable for clients".
@@ -144,7 +145,7 @@ export async function* getAllState(
   const stub = roomStub(deps.env, roomId);
   let from: string | undefined;
   do {
-    const page = await stub.getCurrentState({ asUser: requester.userId, tokenHash: requester.tokenHash, from, limit: STATE_PAGE });
+    const page = await stub.getCurrentState({ asUser: requester.userId, deviceId: requester.deviceId, tokenHash: requester.tokenHash, from, limit: STATE_PAGE });
     if (!page.ok) {
       yield fromRoom(page);
       return;
