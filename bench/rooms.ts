@@ -7,6 +7,7 @@
 //
 // bench/run.ts calls `benchRooms(server.baseUrl)`. Needs open registration (as `npm start`
 // and the bench servers have).
+import http from 'node:http';
 import { latencySummary, ms, printTable, type Row } from './support.js';
 
 const CS = '/_matrix/client/v3';
@@ -15,6 +16,8 @@ const TARGET_RATE = 1000;
 const TARGET_P99_MS = 50;
 /** The paced run's cap on requests in flight (beyond it, requests wait and count as late). */
 const MAX_IN_FLIGHT = 64;
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: MAX_IN_FLIGHT });
 
 export interface RoomsBenchSizes {
   sequential: number;
@@ -26,15 +29,41 @@ export interface RoomsBenchSizes {
 
 const DEFAULT_SIZES: RoomsBenchSizes = { sequential: 500, concurrentSenders: 16, concurrentEach: 100, pacedSeconds: 5 };
 
-async function call(base: string, method: string, path: string, token: string | undefined, body?: unknown) {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
+/**
+ * One JSON request over a keep-alive node:http agent: on a small machine the client shares
+ * the CPU with wrangler and workerd, and undici's fetch costs it several times more per request.
+ */
+function call(base: string, method: string, path: string, token: string | undefined, body?: unknown): Promise<Record<string, any>> {
+  const url = new URL(path, base);
+  const data = body === undefined ? undefined : JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname + url.search,
+        method,
+        agent,
+        headers: {
+          'Content-Type': 'application/json',
+          ...(token ? { Authorization: `Bearer ${token}` } : {}),
+          ...(data !== undefined ? { 'Content-Length': Buffer.byteLength(data) } : {}),
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString();
+          if ((res.statusCode ?? 0) >= 300) reject(new Error(`${method} ${path}: ${res.statusCode} ${text}`));
+          else resolve(JSON.parse(text) as Record<string, any>);
+        });
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(data);
   });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-  return JSON.parse(text) as Record<string, any>;
 }
 
 async function register(base: string, tag: string): Promise<string> {
@@ -96,6 +125,18 @@ export async function benchRooms(base: string, sizes: Partial<RoomsBenchSizes> =
     figure: rate(concN, concTotal),
     note: latencies(conc),
   });
+
+  // What the same shape of request costs without the write: the local platform's floor.
+  const floor = async (label: string, path: string, token?: string) => {
+    const t = performance.now();
+    await Promise.all(senders.map(async () => {
+      for (let i = 0; i < n.concurrentEach; i++) await call(base, 'GET', path, token);
+    }));
+    const total = senders.length * n.concurrentEach;
+    rows.push({ benchmark: `for comparison: ${label}, ${senders.length} concurrent`, figure: `${((total / (performance.now() - t)) * 1000).toFixed(0)} requests/s`, note: 'no write' });
+  };
+  await floor('GET /versions (no token, no room)', '/_matrix/client/versions');
+  await floor('GET /rooms/{roomId}/state/m.room.create (token check + one room call)', `${CS}/rooms/${encodeURIComponent(roomId)}/state/m.room.create/`, owner);
 
   // Paced: requests due at TARGET_RATE whatever the answers (an open loop), round-robin over
   // the senders, at most MAX_IN_FLIGHT at once. Latency counts from when a request was due, so

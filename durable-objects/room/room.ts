@@ -11,7 +11,7 @@ import type { Signer } from '../../src/platform/signer.js';
 import { deliverDue } from './outbox-delivery.js';
 import { countMembers, memberRow } from './store/current-state.js';
 import { forwardExtremities, getEventRow, maxStream } from './store/events.js';
-import { nextAttemptTs, pendingCount } from './store/outbox.js';
+import { nextAttemptTs, pendingKinds } from './store/outbox.js';
 import { RoomStore } from './store/room-store.js';
 import { migrate } from './store/schema.js';
 import { migrateSync } from './store/sync.js';
@@ -124,9 +124,6 @@ export class Room extends DurableObject<Env> implements api.RoomRpc {
       if (!store) return inputs.map(() => NO_ROOM);
       const results = await sendEvents(await this.writeContext(), store, inputs);
       this.afterCommit();
-      // Group commit: the answers wait for the write to be durable anyway (output gate), and
-      // sends arriving meanwhile queue up for the next batch instead of one write each.
-      await this.ctx.storage.sync();
       return results;
     },
   );
@@ -162,8 +159,10 @@ export class Room extends DurableObject<Env> implements api.RoomRpc {
 
   private afterCommit(): void {
     const sql = this.ctx.storage.sql;
-    const users = pendingCount(sql, 'user') > 0;
-    const memberships = pendingCount(sql, 'membership') > 0;
+    const pending = pendingKinds(sql);
+    const users = pending.has('user');
+    // 'membership' and 'summary' rows go to D1 (outbox-delivery.ts).
+    const memberships = pending.has('membership') || pending.has('summary');
     if (!users && !memberships) return;
     // The alarm is the safety net; the flush right after usually wins and clears it.
     void this.ctx.storage.setAlarm(this.now() + OUTBOX_SAFETY_DELAY_MS);
@@ -175,7 +174,9 @@ export class Room extends DurableObject<Env> implements api.RoomRpc {
   /** The safety alarm for whatever the outbox still holds (of any kind), or none. */
   private async rescheduleOutboxAlarm(): Promise<void> {
     const sql = this.ctx.storage.sql;
-    const next = [nextAttemptTs(sql, 'membership'), nextAttemptTs(sql, 'user')].filter((t): t is number => t !== undefined);
+    const next = [nextAttemptTs(sql, 'membership'), nextAttemptTs(sql, 'summary'), nextAttemptTs(sql, 'user')].filter(
+      (t): t is number => t !== undefined,
+    );
     if (next.length === 0) await this.ctx.storage.deleteAlarm();
     else await this.ctx.storage.setAlarm(Math.max(Math.min(...next), this.now() + 1000));
   }

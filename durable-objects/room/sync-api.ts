@@ -21,7 +21,8 @@ export interface RoomNotice {
 
 export interface SyncRoomInput {
   userId: string;
-  /** The requesting access token's hash (for `unsigned.transaction_id`). */
+  /** The requesting device, then access token (for `unsigned.transaction_id` on its own events). */
+  deviceId?: string;
   tokenHash?: string;
   /** The room stream the client already has (exclusive); absent: the room is new to it. */
   from?: number;

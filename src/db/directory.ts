@@ -65,18 +65,23 @@ export interface RoomSummary {
   room_type: string | null;
 }
 
-export const upsertSummary = (db: D1Database, roomId: string, s: RoomSummary, now: number) =>
+/**
+ * Stores a room's summary as of the room's stream position `stream`; an existing summary of a
+ * later position is kept (the room object's outbox and the services both write, in any order).
+ */
+export const upsertSummary = (db: D1Database, roomId: string, s: RoomSummary, now: number, stream: number) =>
   db
     .prepare(
       `INSERT INTO room_summaries (room_id, name, topic, canonical_alias, avatar_url, join_rule, history_visibility,
-         guest_access, room_type, updated_ts)
-       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+         guest_access, room_type, updated_ts, stream)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
        ON CONFLICT (room_id) DO UPDATE SET name = excluded.name, topic = excluded.topic,
          canonical_alias = excluded.canonical_alias, avatar_url = excluded.avatar_url, join_rule = excluded.join_rule,
          history_visibility = excluded.history_visibility, guest_access = excluded.guest_access,
-         room_type = excluded.room_type, updated_ts = excluded.updated_ts`,
+         room_type = excluded.room_type, updated_ts = excluded.updated_ts, stream = excluded.stream
+       WHERE excluded.stream >= room_summaries.stream`,
     )
-    .bind(roomId, s.name, s.topic, s.canonical_alias, s.avatar_url, s.join_rule, s.history_visibility, s.guest_access, s.room_type, now)
+    .bind(roomId, s.name, s.topic, s.canonical_alias, s.avatar_url, s.join_rule, s.history_visibility, s.guest_access, s.room_type, now, stream)
     .run();
 
 export interface PublicRoomRow extends RoomSummary {

@@ -297,5 +297,7 @@ describe('incremental sync', () => {
     const alice = await registerUser();
     expectStatus(await api('GET', `${CS}/events`, { token: alice.accessToken }), 404, 'M_UNRECOGNIZED');
     expectStatus(await api('GET', `${CS}/initialSync`, { token: alice.accessToken }), 404, 'M_UNRECOGNIZED');
+    expectStatus(await api('GET', `${CS}/events/${enc('$x:localhost')}`, { token: alice.accessToken }), 404, 'M_UNRECOGNIZED');
+    expectStatus(await api('GET', `${CS}/rooms/${enc('!r:localhost')}/initialSync`, { token: alice.accessToken }), 404, 'M_UNRECOGNIZED');
   });
 });

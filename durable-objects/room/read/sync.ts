@@ -125,9 +125,10 @@ function tokenAt(store: RoomStore, at: number): string | undefined {
   return row ? formatToken(row) : undefined;
 }
 
-function serialize(store: RoomStore, now: number, tokenHash: string | undefined, rows: readonly EventRow[]): ClientEvent[] {
+function serialize(store: RoomStore, now: number, input: SyncRoomInput, rows: readonly EventRow[]): ClientEvent[] {
   // Sync events are ClientEventWithoutRoomID: the room is the key they sit under.
-  return serializeEvents({ store, now, tokenHash }, rows).map(({ room_id: _roomId, ...event }) => event as ClientEvent);
+  const ctx = { store, now, asUser: input.userId, deviceId: input.deviceId, tokenHash: input.tokenHash };
+  return serializeEvents(ctx, rows).map(({ room_id: _roomId, ...event }) => event as ClientEvent);
 }
 
 function summaryOf(store: RoomStore, userId: string, base: StateView): RoomSummary {
@@ -183,9 +184,9 @@ function timelineAndState(
   const state = stateSection({ store, base, timeline: tl.rows, full, from: lower, to: upper, filter: input.state?.filter, lazy });
   const first = tl.rows[0];
   const prevBatch = first ? formatToken(before(first)) : tokenAt(store, upper);
-  const timeline: SyncTimeline = { events: serialize(store, now, input.tokenHash, tl.rows), limited: tl.limited };
+  const timeline: SyncTimeline = { events: serialize(store, now, input, tl.rows), limited: tl.limited };
   if (prevBatch !== undefined) timeline.prev_batch = prevBatch;
-  return { timeline, state: serialize(store, now, input.tokenHash, state.rows), lazyMembers: lazyOn ? state.lazyMembers : undefined };
+  return { timeline, state: serialize(store, now, input, state.rows), lazyMembers: lazyOn ? state.lazyMembers : undefined };
 }
 
 export function syncRoom(ctx: SyncReadContext, input: SyncRoomInput): SyncRoomResult {

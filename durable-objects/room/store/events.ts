@@ -112,9 +112,16 @@ export function forwardExtremities(sql: Sql): Extremity[] {
   );
 }
 
-/** The event replaces its prev_events as a forward extremity. */
-export function advanceExtremities(sql: Sql, eventId: string, prevIds: readonly string[]): void {
+/**
+ * The event replaces its prev_events as a forward extremity. `fresh`: the event was built
+ * here just now, so no stored event can cite it yet.
+ */
+export function advanceExtremities(sql: Sql, eventId: string, prevIds: readonly string[], fresh = false): void {
   if (prevIds.length > 0) run(sql, 'DELETE FROM extremities WHERE event_id IN (SELECT value FROM json_each(?))', jsonList(prevIds));
+  if (fresh) {
+    run(sql, 'INSERT OR IGNORE INTO extremities (event_id) VALUES (?)', eventId);
+    return;
+  }
   // An event that some known event already cites is not a forward extremity.
   run(
     sql,

@@ -1,10 +1,11 @@
 // The transactional outbox: rows written in the same SQLite transaction as the event that
 // causes them, deleted once their receiver has acknowledged them. Receivers de-duplicate by
-// (room, stream). Kinds: 'membership' (the D1 membership index); the sync work adds
-// 'user' (a User object's notification) and federation 'destination' rows.
+// (room, stream). Kinds: 'membership' (the D1 membership index), 'summary' (the room's
+// published-directory summary in D1), 'user' (a User object's notification) and, with
+// federation, 'destination' rows.
 import { all, jsonList, run, first, type Sql } from './sql.js';
 
-export type OutboxKind = 'membership' | 'user' | 'destination';
+export type OutboxKind = 'membership' | 'summary' | 'user' | 'destination';
 
 export interface OutboxRow {
   [column: string]: SqlStorageValue;
@@ -43,6 +44,15 @@ export function retryLater(sql: Sql, ids: readonly number[], now: number): void 
 
 export function pendingCount(sql: Sql, kind: OutboxKind): number {
   return first<{ n: number }>(sql, 'SELECT COUNT(*) AS n FROM outbox WHERE kind = ?', kind)!.n;
+}
+
+const KINDS: readonly OutboxKind[] = ['membership', 'summary', 'user', 'destination'];
+const PENDING = `SELECT ${KINDS.map((k) => `EXISTS (SELECT 1 FROM outbox WHERE kind = '${k}') AS "${k}"`).join(', ')}`;
+
+/** The kinds that have rows waiting: one statement of index probes, for the check after every write. */
+export function pendingKinds(sql: Sql): Set<OutboxKind> {
+  const row = first<Record<OutboxKind, number>>(sql, PENDING)!;
+  return new Set(KINDS.filter((k) => row[k] === 1));
 }
 
 export function nextAttemptTs(sql: Sql, kind: OutboxKind): number | undefined {

@@ -18,6 +18,17 @@ export interface TxnViewer {
   tokenHash?: string | undefined;
 }
 
+/** Whether the room has pre-scope rows at all (none are written any more), asked once per object. */
+const legacyRows = new WeakMap<Sql, boolean>();
+function hasLegacyRows(sql: Sql): boolean {
+  let has = legacyRows.get(sql);
+  if (has === undefined) {
+    has = first(sql, 'SELECT 1 AS x FROM txns LIMIT 1') !== undefined;
+    legacyRows.set(sql, has);
+  }
+  return has;
+}
+
 /** The event a previous request with this key created, if any. */
 export function eventForTxn(sql: Sql, sender: string, key: TxnKey): string | undefined {
   const row = first<{ event_id: string }>(
@@ -29,7 +40,7 @@ export function eventForTxn(sql: Sql, sender: string, key: TxnKey): string | und
     key.txnId,
   );
   if (row) return row.event_id;
-  if (key.tokenHash === undefined) return undefined;
+  if (key.tokenHash === undefined || !hasLegacyRows(sql)) return undefined;
   const legacy = first<{ event_id: string; type: string; redacts: string | null }>(
     sql,
     `SELECT t.event_id, e.type, e.redacts FROM txns t CROSS JOIN events e ON e.event_id = t.event_id
@@ -77,7 +88,7 @@ export function txnIdsFor(sql: Sql, viewer: TxnViewer, eventIds: readonly string
     const mine = byDevice ? r.user_id === viewer.userId && r.device_id === viewer.deviceId : r.token_hash === viewer.tokenHash;
     if (mine) out.set(r.event_id, r.txn_id);
   }
-  if (viewer.tokenHash !== undefined && out.size < eventIds.length) {
+  if (viewer.tokenHash !== undefined && out.size < eventIds.length && hasLegacyRows(sql)) {
     const legacy = all<{ event_id: string; txn_id: string }>(
       sql,
       'SELECT event_id, txn_id FROM txns WHERE token_hash = ? AND event_id IN (SELECT value FROM json_each(?))',

@@ -5,12 +5,14 @@
 import type { AuthEvent, Pdu } from '../../../src/core/events/types.js';
 import { powerLevelsView } from '../../../src/core/auth/index.js';
 import { serverNameOf } from '../../../src/core/ids/index.js';
-import { advanceExtremities, getEventRow, insertEdges, insertEvent, redactionsOf, setRedactedBecause } from '../store/events.js';
+import { isSummaryStateType } from '../../../src/core/room-summary.js';
+import { advanceExtremities, getEventRow, insertEdges, insertEvent, redactionsOf, setRedactedBecause, type EventRow } from '../store/events.js';
 import { setMember } from '../store/current-state.js';
 import { createGroup, lookupInGroup } from '../store/state-groups.js';
 import { setCurrentGroup } from '../store/meta.js';
 import { enqueue } from '../store/outbox.js';
 import { recordTxn } from '../store/txns.js';
+import { enqueueSummary } from './summary.js';
 import { enqueueEventNotices } from '../user-delivery.js';
 import type { RoomStore } from '../store/room-store.js';
 import type { TxnKey } from '../api.js';
@@ -28,6 +30,11 @@ export interface AppendInput {
   /** Whether the event builds on the current state (so current_state and members follow it). */
   advancesCurrentState: boolean;
   txn?: TxnKey | undefined;
+  /**
+   * Built by this server just now (a local send): no stored event can cite or redact it yet,
+   * so the lookups for those are skipped. (A new event ID is a hash, or random in v1-2.)
+   */
+  fresh?: boolean | undefined;
 }
 
 export interface Appended {
@@ -77,7 +84,7 @@ export function appendEvent(store: RoomStore, input: AppendInput, now: number): 
   if (input.txn) recordTxn(sql, auth.sender, input.txn, input.eventId, now);
   if (!accepted) return { stream, groupAfter };
 
-  if (!input.softFailed) advanceExtremities(sql, input.eventId, auth.prevEvents);
+  if (!input.softFailed) advanceExtremities(sql, input.eventId, auth.prevEvents, input.fresh);
   if (input.advancesCurrentState && !input.softFailed) {
     if (isState) {
       store.setCurrentState(auth.type, auth.stateKey!, input.eventId);
@@ -88,7 +95,12 @@ export function appendEvent(store: RoomStore, input: AppendInput, now: number): 
       store.setCurrentGroup(groupAfter);
     }
   }
-  applyRedactions(store, auth, input.groupBefore);
+  const redacted = applyRedactions(store, auth, input.groupBefore, input.fresh);
+  // The directory summary follows the current state, whatever changed it.
+  const changesSummary =
+    (isState && input.advancesCurrentState && !input.softFailed && auth.stateKey === '' && isSummaryStateType(auth.type)) ||
+    (redacted !== undefined && redacted.state_key === '' && isSummaryStateType(redacted.type) && store.currentStateId(redacted.type, '') === redacted.event_id);
+  if (changesSummary) enqueueSummary(store, stream);
   // The members' User objects (sync): delivered after the commit, see ../user-delivery.ts.
   if (!input.softFailed) enqueueEventNotices(sql, now, stream, { type: auth.type, stateKey: auth.stateKey, membership });
   return { stream, groupAfter };
@@ -112,12 +124,17 @@ export function recordMembership(
  * check to the server: "the redaction event is only applied if the sender's domain matches
  * the domain of the original event's sender, or the sender has the redact power level".
  */
-function applyRedactions(store: RoomStore, event: AuthEvent, groupBefore: number | null): void {
+function applyRedactions(store: RoomStore, event: AuthEvent, groupBefore: number | null, fresh = false): EventRow | undefined {
   const { sql } = store;
+  let redacted: EventRow | undefined;
   if (event.type === 'm.room.redaction' && event.redacts !== undefined) {
     const target = getEventRow(sql, event.redacts);
-    if (target && redactionApplies(store, event, target.sender, groupBefore)) setRedactedBecause(sql, target.event_id, event.eventId);
+    if (target && target.redacted_because === null && redactionApplies(store, event, target.sender, groupBefore)) {
+      setRedactedBecause(sql, target.event_id, event.eventId);
+      redacted = target;
+    }
   }
+  if (fresh) return redacted;
   for (const redaction of redactionsOf(sql, event.eventId)) {
     const r = store.authEvent(redaction.event_id);
     if (r && redactionApplies(store, r, event.sender, redaction.sg_before)) {
@@ -125,6 +142,7 @@ function applyRedactions(store: RoomStore, event: AuthEvent, groupBefore: number
       break;
     }
   }
+  return redacted;
 }
 
 function redactionApplies(store: RoomStore, redaction: AuthEvent, targetSender: string, group: number | null): boolean {

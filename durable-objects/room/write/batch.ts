@@ -102,7 +102,6 @@ export class SendQueue {
       this.scheduled = false;
       const batch = this.waiting.splice(0, MAX_SEND_BATCH);
       if (batch.length === 0) return;
-      (globalThis as any).__bs ??= {}; (globalThis as any).__bs[batch.length] = ((globalThis as any).__bs[batch.length] ?? 0) + 1; if (Math.random() < 0.02) console.log('BATCHES', JSON.stringify((globalThis as any).__bs)); // DEBUG-TMP
       if (this.waiting.length > 0) this.schedule();
       try {
         const results = await this.process(batch.map((w) => w.input));

@@ -57,7 +57,7 @@ export function commit(
         if (!outcome.ok) throw new Refused(outcome.reason);
         const { stream } = appendEvent(
           store,
-          { eventId: e.eventId, pdu: e.pdu, auth: e.auth, groupBefore: store.meta.currentGroup, advancesCurrentState: true, txn: e.txn },
+          { eventId: e.eventId, pdu: e.pdu, auth: e.auth, groupBefore: store.meta.currentGroup, advancesCurrentState: true, txn: e.txn, fresh: true },
           ctx.now,
         );
         streams.push(stream);

@@ -7,7 +7,9 @@ import { authChain, forwardExtremities, getEventRow } from '../store/events.js';
 import { currentStateEntries, deleteMember } from '../store/current-state.js';
 import { createGroup, groupStateMap, type StateChange } from '../store/state-groups.js';
 import { setCurrentGroup } from '../store/meta.js';
+import { isSummaryStateType } from '../../../src/core/room-summary.js';
 import { recordMembership } from './append.js';
+import { enqueueSummary } from './summary.js';
 import type { RoomStore } from '../store/room-store.js';
 
 /** The resolved state of several state groups. Loads each group's state into memory. */
@@ -74,4 +76,5 @@ export function recomputeCurrentState(store: RoomStore, position: number): void 
   }
   setCurrentGroup(sql, target);
   store.setCurrentGroup(target);
+  if (changes.some(([type, key]) => key === '' && isSummaryStateType(type))) enqueueSummary(store, position);
 }

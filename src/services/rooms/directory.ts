@@ -4,7 +4,8 @@
 import type { JsonObject } from '../../core/events/types.js';
 import { parseRoomAlias } from '../../core/ids/index.js';
 import * as directoryDb from '../../db/directory.js';
-import type { RoomSummary, Visibility } from '../../db/directory.js';
+import type { Visibility } from '../../db/directory.js';
+import { SUMMARY_STATE_TYPES, plainTopic, summaryFromState } from '../../core/room-summary.js';
 import {
   type Requester,
   type Result,
@@ -149,52 +150,22 @@ export async function publish(deps: RoomsDeps, roomId: string, visibility: Visib
   await directoryDb.setVisibility(deps.env.DB, roomId, visibility);
 }
 
-/** The state types a published room's summary is made of. */
-export const SUMMARY_STATE_TYPES: readonly string[] = [
-  'm.room.create',
-  'm.room.name',
-  'm.room.topic',
-  'm.room.canonical_alias',
-  'm.room.avatar',
-  'm.room.join_rules',
-  'm.room.history_visibility',
-  'm.room.guest_access',
-];
+// The summary itself is computed in core (the room object computes it too, after state
+// changes that do not pass through these services: redactions, federation, state resolution).
+export { SUMMARY_STATE_TYPES, plainTopic, summaryFromState };
 
-const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
-
-/** The `text/plain` topic: from the `m.topic` block if it has one, else the `topic` string. */
-export function plainTopic(content: Record<string, unknown> | undefined): string | null {
-  const block = (content?.['m.topic'] as { 'm.text'?: unknown } | undefined)?.['m.text'];
-  if (Array.isArray(block)) {
-    const plain = block.find(
-      (r: { mimetype?: unknown; body?: unknown }) => (r?.mimetype ?? 'text/plain') === 'text/plain' && typeof r?.body === 'string',
-    );
-    if (plain) return str(plain.body);
-  }
-  return str(content?.topic);
-}
-
-/** A summary from the room's current state (`get` answers a state type's content). */
-export function summaryFromState(get: (type: string) => Record<string, unknown> | undefined): RoomSummary {
-  return {
-    name: str(get('m.room.name')?.name),
-    topic: plainTopic(get('m.room.topic')),
-    canonical_alias: str(get('m.room.canonical_alias')?.alias),
-    avatar_url: str(get('m.room.avatar')?.url),
-    join_rule: str(get('m.room.join_rules')?.join_rule),
-    history_visibility: str(get('m.room.history_visibility')?.history_visibility),
-    guest_access: str(get('m.room.guest_access')?.guest_access),
-    room_type: str(get('m.room.create')?.type),
-  };
-}
-
-/** Re-reads the summarised state from the room object and stores it in D1. */
+/**
+ * Re-reads the summarised state from the room object and stores it in D1. The room's stream
+ * position is read first, so the summary is at least that new: D1 keeps whichever write
+ * (this or the room object's outbox) summarises the later position.
+ */
 export async function refreshRoomSummary(deps: RoomsDeps, roomId: string): Promise<void> {
   const stub = roomStub(deps.env, roomId);
+  const info = await stub.getRoomInfo();
+  if (!info.ok) return;
   const contents = await Promise.all(SUMMARY_STATE_TYPES.map((t) => stateContent(stub, t)));
   const byType = new Map(SUMMARY_STATE_TYPES.map((t, i) => [t, contents[i]]));
-  await directoryDb.upsertSummary(deps.env.DB, roomId, summaryFromState((t) => byType.get(t)), nowOf(deps));
+  await directoryDb.upsertSummary(deps.env.DB, roomId, summaryFromState((t) => byType.get(t)), nowOf(deps), info.info.stream);
 }
 
 /**

@@ -6,7 +6,6 @@
 // position, so the next incremental sync neither repeats nor skips anything. Asking the rooms
 // to notify the user from now on (the lease) is the User object's job, after answering
 // (durable-objects/user/catch-up.ts), so no write sits on this path.
-import type { SyncRoomData } from '../../../durable-objects/room/sync-api.js';
 import { filterEvents } from '../../core/sync/filter.js';
 import { formatSyncToken } from '../../core/sync/token.js';
 import { listForgotten, listMemberships } from '../../db/sync.js';
@@ -24,7 +23,6 @@ export async function initialSync(req: SyncRequest): Promise<SyncResponse> {
   const { env } = deps;
   const userId = requester.userId;
   const user = userStub(env, userId);
-  const T0 = Date.now();
   const [index, known, forgotten] = await Promise.all([listMemberships(env.DB, userId), user.knownRooms(), listForgotten(env.DB, userId)]);
 
   const hint = new Map<string, string | null>(index.map((r) => [r.room_id, r.membership]));
@@ -38,12 +36,10 @@ export async function initialSync(req: SyncRequest): Promise<SyncResponse> {
     (ACTIVE.has(membership) || (view.includeLeave && (membership === 'leave' || membership === 'ban') && !forgotten.has(roomId)));
 
   const reads: RoomRead[] = [...hint].filter(([id, m]) => wanted(id, m)).map(([roomId]) => ({ roomId, receipts: {}, typing: true }));
-  const T1 = Date.now();
   // Account data does not depend on the rooms: read beside them, and its position handed over
   // with theirs (a later write is notified at a later position).
   const [data, firstAccountData] = await Promise.all([readRooms(req, reads), accountDataSection(req, undefined)]);
   let accountData = firstAccountData;
-  const T2 = Date.now();
   const ingested = await user.ingest({
     userId,
     deviceId: requester.deviceId,
@@ -51,7 +47,6 @@ export async function initialSync(req: SyncRequest): Promise<SyncResponse> {
     rooms: [...data].map(([roomId, d]) => ({ roomId, stream: d.stream, receiptStream: d.receiptStream, typingStream: d.typingStream, membership: d.membership })),
   });
 
-  const T3 = Date.now();
   // Read again up to the stream's position what moved on meanwhile, or only the stream knew.
   const again: RoomRead[] = [];
   for (const [roomId, k] of Object.entries(ingested.rooms)) {
@@ -69,7 +64,6 @@ export async function initialSync(req: SyncRequest): Promise<SyncResponse> {
 
   // Presence after the position is fixed: anything notified up to it is already in D1.
   const presence = await presenceEvents({ env, serverName: deps.serverName, enabled: deps.presenceEnabled, now: deps.now }, userId, { users: [], all: true });
-  const T4 = Date.now();
   const resp = emptyResponse(formatSyncToken(ingested.position));
   for (const [roomId, d] of data) {
     if (d.section.kind === 'leave' && (!view.includeLeave || forgotten.has(roomId))) continue;
@@ -79,7 +73,6 @@ export async function initialSync(req: SyncRequest): Promise<SyncResponse> {
   resp.presence.events = filterEvents(presence, view.presence);
   resp.to_device.events = ingested.toDevice;
   Object.assign(resp, e2eeFields());
-  console.log('PROFILE', { lists: T1 - T0, rooms: T2 - T1, ingest: T3 - T2, rest: T4 - T3, again: again.length });
-  recordLazyMembers(req, ingested.position, data as Map<string, SyncRoomData>);
+  recordLazyMembers(req, ingested.position, data);
   return resp;
 }

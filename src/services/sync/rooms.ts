@@ -30,6 +30,7 @@ function roomInput(req: SyncRequest, read: RoomRead): SyncRoomInput {
   const roomId = read.roomId;
   const input: SyncRoomInput = {
     userId: requester.userId,
+    deviceId: requester.deviceId,
     tokenHash: requester.tokenHash,
     fullState: params.fullState,
     timeline: sectionCoversRoom(view.timeline, roomId) ? { limit: view.timelineLimit, filter: view.timeline } : { limit: 0, filter: NOTHING },
