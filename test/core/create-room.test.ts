@@ -4,11 +4,10 @@ import {
   effectivePreset,
   fitPowerLevelsToVersion,
   planCreateRoom,
-  planUpgradeRoom,
-  restrictedOldPowerLevels,
   type CreateRoomInput,
   type PlannedStateEvent,
 } from '../../src/core/create-room.js';
+import { planUpgradeRoom, restrictedOldPowerLevels } from '../../src/core/upgrade-room.js';
 import { SUPPORTED_ROOM_VERSIONS, getRoomVersion } from '../../src/core/room-versions.js';
 
 const V = (id: string) => getRoomVersion(id)!;

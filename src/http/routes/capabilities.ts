@@ -2,31 +2,10 @@
 // OAuth 2.0 metadata endpoint, which answers that OAuth is not supported.
 import { Hono } from 'hono';
 import { MatrixError } from '../../core/errors.js';
-// Pure data (the room-version registry); there is no service in between for it to go through.
-import { roomVersionsCapability } from '../../core/room-versions.js';
+import { capabilitiesFor } from '../../services/capabilities.js';
 import { turnCredentials } from '../../services/turn.js';
 import { requireAccessToken } from '../auth.js';
 import type { AppEnv } from '../context.js';
-
-const enabled = (on: boolean) => ({ enabled: on });
-
-/**
- * What the caller may do. Guests "may only modify their display name; other profile fields
- * may not be changed" (Guest Access), which the profile capabilities say too.
- */
-export function capabilitiesFor(isGuest: boolean): Record<string, unknown> {
-  return {
-    'm.change_password': enabled(!isGuest),
-    'm.room_versions': roomVersionsCapability(),
-    // Deprecated since v1.16 but still required to agree with m.profile_fields.
-    'm.set_displayname': enabled(true),
-    'm.set_avatar_url': enabled(!isGuest),
-    'm.profile_fields': isGuest ? { enabled: true, allowed: ['displayname'] } : { enabled: true },
-    // No identity-server or third-party identifier support, and no login-token flow.
-    'm.3pid_changes': enabled(false),
-    'm.get_login_token': enabled(false),
-  };
-}
 
 export const capabilityRoutes = new Hono<AppEnv>()
   // GET /_matrix/client/v3/capabilities

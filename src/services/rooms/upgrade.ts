@@ -2,7 +2,7 @@
 // spec's server behaviour steps: check the tombstone power, create the replacement room with
 // `predecessor` and the transferable state, move local aliases, tombstone the old room and
 // restrict its power levels.
-import { UPGRADE_TRANSFERRED_STATE, planUpgradeRoom, restrictedOldPowerLevels } from '../../core/create-room.js';
+import { UPGRADE_TRANSFERRED_STATE, planUpgradeRoom, restrictedOldPowerLevels } from '../../core/upgrade-room.js';
 import type { RoomRpc } from '../../../durable-objects/room/api.js';
 import type { JsonObject } from '../../core/events/types.js';
 import { getRoomVersion } from '../../core/room-versions.js';
