@@ -3,9 +3,9 @@
 // concurrent senders, and paced at the issue's target rate (1,000 events/s for a few
 // seconds: the p99 must stay under 50 ms). Figures are printed, never asserted.
 //
-//   npx tsx bench/rooms.ts http://localhost:8008
+//   npx tsx bench/rooms.ts http://localhost:8008 [floor base URL]
 //
-// bench/run.ts calls `benchRooms(server.baseUrl)`. Needs open registration (as `npm start`
+// bench/run.ts calls `benchRooms(server.baseUrl, {}, floor.baseUrl)` (bench/floor.ts). Needs open registration (as `npm start`
 // and the bench servers have).
 import http from 'node:http';
 import { latencySummary, ms, printTable, type Row } from './support.js';
@@ -88,7 +88,86 @@ const latencies = (samples: number[]) => {
   return `p50 ${ms(s.p50)}, p99 ${ms(s.p99)}`;
 };
 
-export async function benchRooms(base: string, sizes: Partial<RoomsBenchSizes> = {}): Promise<Row[]> {
+/**
+ * An open loop: requests due at TARGET_RATE whatever the answers, at most MAX_IN_FLIGHT at
+ * once. Latency counts from when a request was due, so a server that falls behind shows it in
+ * the p99 (no coordinated omission). The target is met if the server keeps up and the p99
+ * stays under 50 ms.
+ */
+async function paced(label: string, seconds: number, request: (i: number) => Promise<unknown>): Promise<Row> {
+  const total = Math.round(TARGET_RATE * seconds);
+  const samples: number[] = [];
+  let failures = 0;
+  let inFlight = 0;
+  let slotFreed: (() => void) | undefined;
+  const pending: Promise<void>[] = [];
+  const t0 = performance.now();
+  for (let i = 0; i < total; i++) {
+    const due = t0 + (i * 1000) / TARGET_RATE;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    while (inFlight >= MAX_IN_FLIGHT) await new Promise<void>((r) => (slotFreed = r));
+    inFlight++;
+    pending.push(
+      request(i)
+        .then(
+          () => void samples.push(performance.now() - due),
+          () => void failures++,
+        )
+        .finally(() => {
+          inFlight--;
+          slotFreed?.();
+        }),
+    );
+  }
+  await Promise.all(pending);
+  const p = latencySummary(samples);
+  const achieved = (samples.length / (performance.now() - t0)) * 1000;
+  const met = failures === 0 && achieved >= TARGET_RATE * 0.98 && p.p99 < TARGET_P99_MS;
+  return {
+    benchmark: `${label} (${total} requests)`,
+    figure: `${achieved.toFixed(0)}/s, p99 ${ms(p.p99)}`,
+    note: `p50 ${ms(p.p50)}${failures ? `, ${failures} failed` : ''}; ${TARGET_RATE}/s with p99 < ${TARGET_P99_MS} ms: ${met ? 'MET' : 'NOT MET'}`,
+  };
+}
+
+/** Concurrent requests/s with `senders` clients each keeping one request in flight. */
+async function concurrentRate(senders: number, each: number, request: () => Promise<unknown>): Promise<[number, number[]]> {
+  const samples: number[] = [];
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: senders }, async () => {
+      for (let i = 0; i < each; i++) {
+        const t = performance.now();
+        await request();
+        samples.push(performance.now() - t);
+      }
+    }),
+  );
+  return [(senders * each * 1000) / (performance.now() - t0), samples];
+}
+
+/** The same measurements against bench/floor/worker.ts: the most any Worker of this shape gets here. */
+async function benchFloor(floorBase: string, n: RoomsBenchSizes): Promise<Row[]> {
+  const rows: Row[] = [];
+  let body = 0;
+  const shapes: [string, string, () => Promise<unknown>][] = [
+    ['plain response', 'GET /plain', () => call(floorBase, 'GET', '/plain', undefined)],
+    ['one Durable Object RPC', 'GET /do', () => call(floorBase, 'GET', '/do', undefined)],
+    ['one D1 read', 'GET /d1', () => call(floorBase, 'GET', '/d1', undefined)],
+    ['one D1 read + one DO RPC writing a SQLite row (a send\'s I/O)', 'PUT /d1-do', () => call(floorBase, 'PUT', '/d1-do', undefined, { n: ++body })],
+  ];
+  for (const [, , request] of shapes) await request(); // warm up
+  for (const [what, , request] of shapes) {
+    const [rate, samples] = await concurrentRate(n.concurrentSenders, n.concurrentEach, request);
+    rows.push({ benchmark: `platform floor: ${what}, ${n.concurrentSenders} concurrent`, figure: `${rate.toFixed(0)} requests/s`, note: latencies(samples) });
+  }
+  const sendShape = shapes[3]![2];
+  rows.push(await paced(`platform floor: ${shapes[3]![1]} paced at ${TARGET_RATE}/s for ${n.pacedSeconds} s`, n.pacedSeconds, sendShape));
+  return rows;
+}
+
+export async function benchRooms(base: string, sizes: Partial<RoomsBenchSizes> = {}, floorBase?: string): Promise<Row[]> {
   const n = { ...DEFAULT_SIZES, ...sizes };
   const rows: Row[] = [];
   const owner = await register(base, 'owner');
@@ -138,49 +217,15 @@ export async function benchRooms(base: string, sizes: Partial<RoomsBenchSizes> =
   await floor('GET /versions (no token, no room)', '/_matrix/client/versions');
   await floor('GET /rooms/{roomId}/state/m.room.create (token check + one room call)', `${CS}/rooms/${encodeURIComponent(roomId)}/state/m.room.create/`, owner);
 
-  // Paced: requests due at TARGET_RATE whatever the answers (an open loop), round-robin over
-  // the senders, at most MAX_IN_FLIGHT at once. Latency counts from when a request was due, so
-  // a server that falls behind shows it in the p99 (no coordinated omission). The target is
-  // met if the server keeps up and the p99 stays under 50 ms.
-  const total = Math.round(TARGET_RATE * n.pacedSeconds);
-  const pacedSamples: number[] = [];
-  let failures = 0;
-  let inFlight = 0;
-  let slotFreed: (() => void) | undefined;
-  const pending: Promise<void>[] = [];
-  const t2 = performance.now();
-  for (let i = 0; i < total; i++) {
-    const due = t2 + (i * 1000) / TARGET_RATE;
-    const wait = due - performance.now();
-    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-    while (inFlight >= MAX_IN_FLIGHT) await new Promise<void>((r) => (slotFreed = r));
-    inFlight++;
-    pending.push(
-      send(base, senders[i % senders.length]!, roomId, `paced ${i}`)
-        .then(
-          () => void pacedSamples.push(performance.now() - due),
-          () => void failures++,
-        )
-        .finally(() => {
-          inFlight--;
-          slotFreed?.();
-        }),
-    );
-  }
-  await Promise.all(pending);
-  const pacedTotal = performance.now() - t2;
-  const p = latencySummary(pacedSamples);
-  const achieved = (pacedSamples.length / pacedTotal) * 1000;
-  const met = failures === 0 && achieved >= TARGET_RATE * 0.98 && p.p99 < TARGET_P99_MS;
-  rows.push({
-    benchmark: `PUT /send paced at ${TARGET_RATE}/s for ${n.pacedSeconds} s (${total} messages, ${senders.length} senders)`,
-    figure: `${achieved.toFixed(0)} events/s, p99 ${ms(p.p99)}`,
-    note: `p50 ${ms(p.p50)}${failures ? `, ${failures} failed` : ''}; target ${TARGET_RATE}/s with p99 < ${TARGET_P99_MS} ms: ${met ? 'MET' : 'NOT MET'}`,
-  });
+  rows.push(await paced(`PUT /send paced at ${TARGET_RATE}/s for ${n.pacedSeconds} s`, n.pacedSeconds, (i) =>
+    send(base, senders[i % senders.length]!, roomId, `paced ${i}`),
+  ));
+
+  if (floorBase) rows.push(...(await benchFloor(floorBase, n)));
   return rows;
 }
 
 if (process.argv[1]?.endsWith('rooms.ts')) {
   const base = process.argv[2] ?? 'http://localhost:8008';
-  printTable('Rooms (HTTP)', await benchRooms(base));
+  printTable('Rooms (HTTP)', await benchRooms(base, {}, process.argv[3]));
 }

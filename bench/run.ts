@@ -4,6 +4,7 @@
 import { startServer } from '../test/support/server.js';
 import { benchAccounts } from './accounts.js';
 import { benchMedia } from './media.js';
+import { startFloorWorker } from './floor.js';
 import { benchRooms } from './rooms.js';
 import { benchRoomsDo } from './rooms-do.js';
 import { benchSync } from './sync.js';
@@ -21,7 +22,14 @@ if (['accounts', 'media', 'rooms', 'sync'].some(wanted)) {
   try {
     if (wanted('accounts')) printTable('Accounts', await benchAccounts(limited, unlimited));
     if (wanted('media')) printTable('Media', await benchMedia(unlimited.baseUrl));
-    if (wanted('rooms')) printTable('Rooms: sending into one room over HTTP', await benchRooms(unlimited.baseUrl));
+    if (wanted('rooms')) {
+      const floor = await startFloorWorker();
+      try {
+        printTable('Rooms: sending into one room over HTTP', await benchRooms(unlimited.baseUrl, {}, floor.baseUrl));
+      } finally {
+        await floor.stop();
+      }
+    }
     if (wanted('sync')) printTable('Sync: wake-up, initial and incremental /sync over HTTP', await benchSync(unlimited.baseUrl));
   } finally {
     await limited.stop({ wipe: true });

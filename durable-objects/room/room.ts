@@ -164,8 +164,8 @@ export class Room extends DurableObject<Env> implements api.RoomRpc {
     // 'membership' and 'summary' rows go to D1 (outbox-delivery.ts).
     const memberships = pending.has('membership') || pending.has('summary');
     if (!users && !memberships) return;
-    // The alarm is the safety net; the flush right after usually wins and clears it.
-    void this.ctx.storage.setAlarm(this.now() + OUTBOX_SAFETY_DELAY_MS);
+    // The alarm is the safety net if this object goes away before the flush right after.
+    this.alarmNoLaterThan(this.now() + OUTBOX_SAFETY_DELAY_MS);
     // User objects first: a waiting /sync wakes on them.
     if (users) this.ctx.waitUntil(this.sync.flush());
     if (memberships) this.ctx.waitUntil(this.flushOutbox());
@@ -177,8 +177,21 @@ export class Room extends DurableObject<Env> implements api.RoomRpc {
     const next = [nextAttemptTs(sql, 'membership'), nextAttemptTs(sql, 'summary'), nextAttemptTs(sql, 'user')].filter(
       (t): t is number => t !== undefined,
     );
-    if (next.length === 0) await this.ctx.storage.deleteAlarm();
-    else await this.ctx.storage.setAlarm(Math.max(Math.min(...next), this.now() + 1000));
+    // With nothing left the alarm stays as it is: firing on an empty outbox costs less than
+    // deleting it after every flush and setting it again at the next write.
+    if (next.length > 0) this.alarmNoLaterThan(Math.max(Math.min(...next), this.now() + 1000));
+  }
+
+  /**
+   * The outbox alarm, kept in memory so that a busy room writes it about once per safety
+   * delay instead of at every commit: `undefined` = not known since the object started.
+   */
+  private alarmAt: number | null | undefined;
+
+  private alarmNoLaterThan(ts: number): void {
+    if (this.alarmAt != null && this.alarmAt <= ts) return;
+    this.alarmAt = ts;
+    void this.ctx.storage.setAlarm(ts);
   }
 
   private flushOutbox(): Promise<void> {
@@ -204,6 +217,7 @@ export class Room extends DurableObject<Env> implements api.RoomRpc {
   }
 
   override async alarm(): Promise<void> {
+    this.alarmAt = null;
     await Promise.all([this.flushOutbox(), this.sync.flush()]);
   }
 

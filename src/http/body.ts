@@ -10,6 +10,12 @@ export async function readBodyCapped(req: Request, limit: number): Promise<Uint8
   const declared = req.headers.get('Content-Length');
   if (declared !== null && Number(declared) > limit) throw tooLarge(`Request body exceeds ${limit} bytes`);
   if (!req.body) return new Uint8Array(0);
+  // A declared length within the limit bounds the body already (HTTP framing ends it there).
+  if (declared !== null && /^\d+$/.test(declared)) {
+    const bytes = new Uint8Array(await req.arrayBuffer());
+    if (bytes.byteLength > limit) throw tooLarge(`Request body exceeds ${limit} bytes`);
+    return bytes;
+  }
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;

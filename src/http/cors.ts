@@ -26,5 +26,7 @@ export const cors: MiddlewareHandler<AppEnv> = async (c, next) => {
     return withCorsHeaders(new Response(null, { status: 204 }));
   }
   await next();
-  c.res = withCorsHeaders(c.res);
+  // Assigning c.res copies every header onto the new response: only do it for a copy.
+  const res = withCorsHeaders(c.res);
+  if (res !== c.res) c.res = res;
 };

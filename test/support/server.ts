@@ -23,12 +23,12 @@ export interface RunningServer {
 
 let nextPort = 18000 + (process.pid % 1000) * 10;
 
-async function waitUntilUp(baseUrl: string, child: ChildProcess, getLog: () => string, timeoutMs = 60_000) {
+async function waitUntilUp(readyUrl: string, child: ChildProcess, getLog: () => string, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`server exited early:\n${getLog()}`);
     try {
-      const res = await fetch(`${baseUrl}/_matrix/client/versions`);
+      const res = await fetch(readyUrl);
       if (res.ok) return;
     } catch {
       // not listening yet
@@ -36,6 +36,53 @@ async function waitUntilUp(baseUrl: string, child: ChildProcess, getLog: () => s
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`server did not start within ${timeoutMs} ms:\n${getLog()}`);
+}
+
+export interface ServedProcess {
+  /** Stops the process group (SIGTERM, then SIGKILL after 5 s). */
+  kill(): Promise<void>;
+}
+
+/**
+ * Spawns a server in its own process group (so that stopping it ends wrangler and workerd
+ * together) and waits until `readyUrl` answers 2xx. Output goes to `onOutput`.
+ */
+export async function spawnServer(opts: {
+  command: string;
+  args: string[];
+  env: Record<string, string | undefined>;
+  readyUrl: string;
+  onOutput(chunk: string): void;
+  getLog(): string;
+}): Promise<ServedProcess> {
+  const child = spawn(opts.command, opts.args, { cwd: root, detached: true, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout!.on('data', (d) => opts.onOutput(String(d)));
+  child.stderr!.on('data', (d) => opts.onOutput(String(d)));
+  await waitUntilUp(opts.readyUrl, child, opts.getLog);
+  return {
+    kill: async () => {
+      if (child.exitCode !== null || child.pid === undefined) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      try {
+        process.kill(-child.pid, 'SIGTERM');
+      } catch {
+        return;
+      }
+      const timer = setTimeout(() => {
+        try {
+          process.kill(-child.pid!, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }, 5000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+export function nextFreePort(): number {
+  return nextPort++;
 }
 
 export async function startServer(
@@ -46,13 +93,13 @@ export async function startServer(
   const stateDir = opts.stateDir ?? mkdtempSync(path.join(tmpdir(), 'cirrus-state-'));
   const baseUrl = `http://localhost:${port}`;
   let output = '';
-  let child: ChildProcess;
+  let served: ServedProcess | undefined;
 
   const launch = async () => {
     const extra = Object.entries(opts.vars ?? {}).flatMap(([k, v]) => ['--var', `${k}:${v}`]);
-    child = spawn(process.execPath, [path.join(root, 'scripts/dev.mjs'), ...extra], {
-      cwd: root,
-      detached: true,
+    served = await spawnServer({
+      command: process.execPath,
+      args: [path.join(root, 'scripts/dev.mjs'), ...extra],
       env: {
         ...process.env,
         CIRRUS_PORT: String(port),
@@ -61,31 +108,12 @@ export async function startServer(
         CIRRUS_PUBLIC_BASEURL: baseUrl,
         WRANGLER_SEND_METRICS: 'false',
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      readyUrl: `${baseUrl}/_matrix/client/versions`,
+      onOutput: (d) => (output += d),
+      getLog: () => output,
     });
-    child.stdout!.on('data', (d) => (output += d));
-    child.stderr!.on('data', (d) => (output += d));
-    await waitUntilUp(baseUrl, child, () => output);
   };
-
-  const kill = async () => {
-    if (child.exitCode !== null || child.pid === undefined) return;
-    const exited = new Promise((r) => child.once('exit', r));
-    try {
-      process.kill(-child.pid, 'SIGTERM');
-    } catch {
-      return;
-    }
-    const timer = setTimeout(() => {
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }, 5000);
-    await exited;
-    clearTimeout(timer);
-  };
+  const kill = async () => served?.kill();
 
   await launch();
   return {

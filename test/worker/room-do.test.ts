@@ -198,7 +198,11 @@ describe('/messages', () => {
     expect(ctx.event.content.body).toBe('c4');
     expect(bodies(ctx.events_before)).toEqual(['c3', 'c2']);
     expect(bodies(ctx.events_after)).toEqual(['c5', 'c6']);
-    expect(ctx.state.map((e) => e.state_key)).toEqual([room.creator]);
+    // The whole state at the last event returned (c6): create, member, power levels, ...
+    expect(ctx.state.map((e) => e.type)).toEqual(expect.arrayContaining(['m.room.create', 'm.room.member', 'm.room.power_levels']));
+    expect(ctx.state.filter((e) => e.type === 'm.room.member').map((e) => e.state_key)).toEqual([room.creator]);
+    const lazy = await room.stub.getContext({ eventId: chronological[4]!, limit: 4, asUser: room.creator, filter: { lazy_load_members: true } });
+    expect(lazy.ok && lazy.state.map((e) => [e.type, e.state_key])).toEqual([['m.room.member', room.creator]]);
     const after = await room.stub.getMessages({ dir: 'f', from: ctx.end, limit: 1, asUser: room.creator });
     expect(after.ok && bodies(after.chunk)).toEqual(['c7']);
     const f = await room.stub.timestampToEvent({ ts: 1_002_500, dir: 'f', asUser: room.creator });

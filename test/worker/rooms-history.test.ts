@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SERVER_NAME, api, registerUser } from './helpers.js';
-import { createRoom, enc, expectStatus, join, membershipAction, messages, roomPath, sendMessage } from './rooms-helpers.js';
+import { createRoom, enc, expectStatus, join, membershipAction, messages, putState, roomPath, sendMessage } from './rooms-helpers.js';
 
 const bodies = (chunk: any[]) => chunk.filter((e) => e.type === 'm.room.message').map((e) => e.content.body);
 
@@ -51,6 +51,26 @@ describe('GET /rooms/{roomId}/messages', () => {
 
     const senders = enc(JSON.stringify({ senders: [bob.userId] }));
     expect(bodies(expectStatus(await messages(alice, roomId, `dir=b&filter=${senders}`), 200).chunk)).toEqual(['b1']);
+  });
+
+  it('lazy-loads each sender’s membership as it was at the page, not as it is now', async () => {
+    const alice = await registerUser();
+    const bob = await registerUser();
+    const roomId = await createRoom(alice, { preset: 'public_chat' });
+    expectStatus(await join(bob, roomId), 200);
+    expectStatus(await putState(bob, roomId, 'm.room.member', bob.userId, { membership: 'join', displayname: 'Bob the first' }), 200);
+    await sendMessage(bob, roomId, 'old');
+    const page = expectStatus(await messages(alice, roomId, 'dir=b&limit=1'), 200);
+    expectStatus(await putState(bob, roomId, 'm.room.member', bob.userId, { membership: 'join', displayname: 'Bob the second' }), 200);
+    await sendMessage(bob, roomId, 'new');
+
+    const lazy = enc(JSON.stringify({ types: ['m.room.message'], lazy_load_members: true }));
+    const older = expectStatus(await messages(alice, roomId, `dir=b&limit=5&from=${enc(page.start)}&filter=${lazy}`), 200);
+    expect(bodies(older.chunk)).toEqual(['old']);
+    expect(older.state.map((e: any) => [e.state_key, e.content.displayname])).toEqual([[bob.userId, 'Bob the first']]);
+    const newer = expectStatus(await messages(alice, roomId, `dir=b&limit=1&filter=${lazy}`), 200);
+    expect(bodies(newer.chunk)).toEqual(['new']);
+    expect(newer.state.map((e: any) => [e.state_key, e.content.displayname])).toEqual([[bob.userId, 'Bob the second']]);
   });
 
   it('answers 400 for a bad dir, limit or filter, and 403 to outsiders of a shared-history room', async () => {
@@ -109,6 +129,37 @@ describe('GET /rooms/{roomId}/context/{eventId}', () => {
     const after = expectStatus(await messages(alice, roomId, `dir=f&from=${enc(res.end)}`), 200);
     expect(bodies(after.chunk)).toEqual(['c6']);
     expect(Array.isArray(res.state)).toBe(true);
+  });
+
+  it('gives the whole room state at the last event returned, or the senders’ memberships when lazy-loading', async () => {
+    const alice = await registerUser();
+    const bob = await registerUser();
+    const roomId = await createRoom(alice, { preset: 'public_chat', topic: 'first topic' });
+    expectStatus(await join(bob, roomId), 200);
+    const early = await sendMessage(bob, roomId, 'early');
+    await sendMessage(alice, roomId, 'between');
+    expectStatus(await putState(alice, roomId, 'm.room.topic', '', { topic: 'second topic' }), 200);
+    expectStatus(await putState(bob, roomId, 'm.room.member', bob.userId, { membership: 'join', displayname: 'Renamed' }), 200);
+    const late = await sendMessage(alice, roomId, 'late');
+
+    const topicOf = (state: any[]) => state.find((e) => e.type === 'm.room.topic')?.content.topic;
+    const bobOf = (state: any[]) => state.find((e) => e.type === 'm.room.member' && e.state_key === bob.userId)?.content;
+    // limit=2: one event after `early` ('between'), so the state is as of 'between'.
+    const atEarly = expectStatus(await api('GET', roomPath(roomId, `/context/${enc(early)}?limit=2`), { token: alice.accessToken }), 200);
+    expect(bodies(atEarly.events_after)).toEqual(['between']);
+    expect(topicOf(atEarly.state)).toBe('first topic');
+    expect(bobOf(atEarly.state)).toMatchObject({ membership: 'join' });
+    expect(bobOf(atEarly.state).displayname).not.toBe('Renamed');
+    expect(atEarly.state.some((e: any) => e.type === 'm.room.create')).toBe(true);
+    expect(atEarly.state.some((e: any) => e.type === 'm.room.power_levels')).toBe(true);
+    const atLate = expectStatus(await api('GET', roomPath(roomId, `/context/${enc(late)}?limit=2`), { token: alice.accessToken }), 200);
+    expect(topicOf(atLate.state)).toBe('second topic');
+    expect(bobOf(atLate.state)?.displayname).toBe('Renamed');
+
+    const lazy = enc(JSON.stringify({ lazy_load_members: true }));
+    const lazyEarly = expectStatus(await api('GET', roomPath(roomId, `/context/${enc(early)}?limit=0&filter=${lazy}`), { token: alice.accessToken }), 200);
+    expect(lazyEarly.state.map((e: any) => [e.type, e.state_key])).toEqual([['m.room.member', bob.userId]]);
+    expect(lazyEarly.state[0].content.displayname).not.toBe('Renamed');
   });
 
   it('answers 404 for an unknown event and 400 for a malformed one', async () => {

@@ -3,7 +3,7 @@
 import { roomEventFilterAllows, type RoomEventFilter } from '../../../src/core/filters.js';
 import { all } from '../store/sql.js';
 import { getEventRow, IN_TIMELINE, maxTopological, type EventRow } from '../store/events.js';
-import { memberRow } from '../store/current-state.js';
+import { groupStateMap, lookupInGroup } from '../store/state-groups.js';
 import type { RoomStore } from '../store/room-store.js';
 import { serializeEvents, rowsInOrder, type SerializeContext } from './client-event.js';
 import { timelineAccess, VisibilityFilter } from './access.js';
@@ -89,11 +89,30 @@ function contentForFilter(row: EventRow, filter: RoomEventFilter): Record<string
   return (JSON.parse(row.json) as { content?: Record<string, unknown> }).content ?? {};
 }
 
-/** The membership events of the senders, for `lazy_load_members` (current memberships). */
-function lazyMembers(ctx: SerializeContext, events: readonly ClientEvent[]): ClientEvent[] {
-  const senders = [...new Set(events.map((e) => e.sender))];
-  const ids = senders.map((s) => memberRow(ctx.store.sql, s)?.event_id).filter((id): id is string => id !== undefined);
-  return serializeEvents(ctx, rowsInOrder(ctx.store, ids));
+/**
+ * The membership events of the senders of `rows`, as they were when the events were sent:
+ * each sender's member event in the state at `at` (the point the response describes), or
+ * else in the state before that sender's latest event here.
+ */
+function lazyMembers(ctx: SerializeContext, rows: readonly EventRow[], at?: EventRow): ClientEvent[] {
+  const latestBySender = new Map<string, EventRow>();
+  for (const row of rows) {
+    const seen = latestBySender.get(row.sender);
+    if (!seen || row.depth > seen.depth || (row.depth === seen.depth && row.stream > seen.stream)) latestBySender.set(row.sender, row);
+  }
+  const ids = new Set<string>();
+  for (const [sender, row] of latestBySender) {
+    const fromAt = at?.sg_after != null ? lookupInGroup(ctx.store.sql, at.sg_after, 'm.room.member', sender) : undefined;
+    const id = fromAt ?? (row.sg_before != null ? lookupInGroup(ctx.store.sql, row.sg_before, 'm.room.member', sender) : undefined);
+    if (id !== undefined) ids.add(id);
+  }
+  return serializeEvents(ctx, rowsInOrder(ctx.store, [...ids]));
+}
+
+/** The whole room state after `at` ("the state of the room at the last event returned"). */
+function stateAfter(ctx: SerializeContext, at: EventRow): ClientEvent[] {
+  if (at.sg_after == null) return [];
+  return serializeEvents(ctx, rowsInOrder(ctx.store, [...groupStateMap(ctx.store.sql, at.sg_after).values()]));
 }
 
 export function getMessages(store: RoomStore, input: GetMessagesInput, now: number): GetMessagesResult {
@@ -120,7 +139,8 @@ export function getMessages(store: RoomStore, input: GetMessagesInput, now: numb
   if (!result.exhausted && result.last) {
     out.end = formatToken(input.dir === 'b' ? before(result.last) : result.last);
   }
-  if (input.filter?.lazy_load_members) out.state = lazyMembers(ctx, chunk);
+  // "Relevant to showing the chunk": the senders' memberships at the newest event returned.
+  if (input.filter?.lazy_load_members) out.state = lazyMembers(ctx, result.rows, newest(result.rows));
   return out;
 }
 
@@ -158,7 +178,9 @@ export function getContext(store: RoomStore, input: GetContextInput, now: number
     events_after: eventsAfter,
     start: formatToken(before(firstBefore ?? row)),
     end: formatToken(lastAfter ?? row),
-    state: lazyMembers(ctx, [event!, ...eventsBefore, ...eventsAfter]),
+    // "The state of the room at the last event returned"; only the senders' memberships when
+    // members are lazy-loaded.
+    state: input.filter?.lazy_load_members ? lazyMembers(ctx, [row, ...b.rows, ...a.rows], lastAfter ?? row) : stateAfter(ctx, lastAfter ?? row),
   };
 }
 
@@ -180,6 +202,12 @@ export function timestampToEvent(store: RoomStore, input: TimestampToEventInput)
 
 export function currentPosition(store: RoomStore): Position {
   return maxTopological(store.sql);
+}
+
+function newest(rows: readonly EventRow[]): EventRow | undefined {
+  let best: EventRow | undefined;
+  for (const r of rows) if (!best || r.depth > best.depth || (r.depth === best.depth && r.stream > best.stream)) best = r;
+  return best;
 }
 
 export function clamp(n: number, lo: number, hi: number): number {
