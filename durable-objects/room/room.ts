@@ -12,6 +12,7 @@ import { deliverDue } from './outbox-delivery.js';
 import { countMembers, memberRow } from './store/current-state.js';
 import { forwardExtremities, getEventRow, maxStream } from './store/events.js';
 import { nextAttemptTs, pendingKinds } from './store/outbox.js';
+import { pruneTxns, TXN_RETENTION_MS } from './store/txns.js';
 import { RoomStore } from './store/room-store.js';
 import { migrate } from './store/schema.js';
 import { migrateSync } from './store/sync.js';
@@ -159,6 +160,7 @@ export class Room extends DurableObject<Env> implements api.RoomRpc {
 
   private afterCommit(): void {
     const sql = this.ctx.storage.sql;
+    this.pruneTxnsHourly();
     const pending = pendingKinds(sql);
     const users = pending.has('user');
     // 'membership' and 'summary' rows go to D1 (outbox-delivery.ts).
@@ -169,6 +171,16 @@ export class Room extends DurableObject<Env> implements api.RoomRpc {
     // User objects first: a waiting /sync wakes on them.
     if (users) this.ctx.waitUntil(this.sync.flush());
     if (memberships) this.ctx.waitUntil(this.flushOutbox());
+  }
+
+  private lastTxnPrune = 0;
+
+  /** Forgets day-old transaction IDs, at most once an hour per object (a bounded delete). */
+  private pruneTxnsHourly(): void {
+    const now = this.now();
+    if (now - this.lastTxnPrune < 60 * 60 * 1000) return;
+    this.lastTxnPrune = now;
+    pruneTxns(this.ctx.storage.sql, now - TXN_RETENTION_MS);
   }
 
   /** The safety alarm for whatever the outbox still holds (of any kind), or none. */

@@ -1,7 +1,7 @@
 // The Room Durable Object through its RPC API: every room version, auth failures, txn
 // de-duplication, state at old events, paging, restarts, concurrency, redactions, members,
 // and the outbox to D1.
-import { abortAllDurableObjects, env, evictDurableObject, runDurableObjectAlarm } from 'cloudflare:test';
+import { abortAllDurableObjects, env, evictDurableObject, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { SUPPORTED_ROOM_VERSIONS, getRoomVersion } from '../../src/core/room-versions.js';
 import { isValidEventId } from '../../src/core/ids/index.js';
@@ -99,6 +99,29 @@ describe('transaction IDs', () => {
     );
     const ids = new Set(results.map((r) => r.ok && r.eventId));
     expect(ids.size).toBe(1);
+  });
+  it('forgets transaction IDs after a day, and only those', async () => {
+    const room = await createRoom('12');
+    const ev = { type: 'm.room.message', content: { body: 'kept a day' } };
+    const old = { deviceId: 'DEVO', scope: 'send/m.room.message', txnId: 'old' };
+    const recent = { ...old, txnId: 'recent' };
+    const first = await room.stub.sendEvent({ sender: room.creator, event: ev, txn: old });
+    const kept = await room.stub.sendEvent({ sender: room.creator, event: ev, txn: recent });
+    // Age the first record past the retention; a fresh object prunes at its first write.
+    await runInDurableObject(room.raw, (_instance, state: DurableObjectState) => {
+      state.storage.sql.exec('UPDATE txn_ids SET created_ts = created_ts - ? WHERE txn_id = ?', 25 * 3600 * 1000, 'old');
+    });
+    await evictDurableObject(room.raw);
+    await message(room, room.creator, 'a write that prunes');
+    const count = await runInDurableObject(room.raw, (_instance, state: DurableObjectState) =>
+      state.storage.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM txn_ids WHERE txn_id IN (?, ?)', 'old', 'recent').one().n,
+    );
+    expect(count).toBe(1);
+    const again = await room.stub.sendEvent({ sender: room.creator, event: ev, txn: recent });
+    expect(again).toMatchObject({ ok: true, deduplicated: true, eventId: kept.ok && kept.eventId });
+    const resent = await room.stub.sendEvent({ sender: room.creator, event: ev, txn: old });
+    expect(resent).toMatchObject({ ok: true, deduplicated: false });
+    expect(resent.ok && resent.eventId).not.toBe(first.ok && first.eventId);
   });
 });
 

@@ -3,7 +3,7 @@
 // each step upgrades from the previous version so old objects keep working.
 import { first, run, type Sql } from './sql.js';
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 const V1 = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -105,7 +105,13 @@ CREATE TABLE txn_ids (
 CREATE INDEX txn_ids_by_event ON txn_ids (event_id);
 `;
 
-const STEPS: Record<number, string> = { 1: V1, 2: V2 };
+// v3: transaction IDs are pruned after a day (store/txns.ts), by age.
+const V3 = `
+CREATE INDEX txn_ids_by_ts ON txn_ids (created_ts);
+CREATE INDEX txns_by_ts ON txns (created_ts);
+`;
+
+const STEPS: Record<number, string> = { 1: V1, 2: V2, 3: V3 };
 
 export function migrate(sql: Sql): void {
   run(sql, 'CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID');

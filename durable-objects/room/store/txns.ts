@@ -99,3 +99,24 @@ export function txnIdsFor(sql: Sql, viewer: TxnViewer, eventIds: readonly string
   }
   return out;
 }
+
+/**
+ * How long a transaction ID is remembered: retransmissions come within minutes, and Synapse
+ * forgets them after a day too. Afterwards the same txnId sends a new event.
+ */
+export const TXN_RETENTION_MS = 24 * 60 * 60 * 1000;
+
+/** Forgets transaction IDs recorded before `before`, at most `limit` of each kind per call. */
+export function pruneTxns(sql: Sql, before: number, limit = 1000): void {
+  sql.exec(
+    `DELETE FROM txn_ids WHERE (user_id, device_id, scope, txn_id) IN
+       (SELECT user_id, device_id, scope, txn_id FROM txn_ids WHERE created_ts < ? LIMIT ?)`,
+    before,
+    limit,
+  );
+  sql.exec(
+    'DELETE FROM txns WHERE (token_hash, txn_id) IN (SELECT token_hash, txn_id FROM txns WHERE created_ts < ? LIMIT ?)',
+    before,
+    limit,
+  );
+}
