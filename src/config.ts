@@ -27,6 +27,8 @@ export interface Config {
   media: MediaConfig;
   /** Presence (PRESENCE_ENABLED): when false, presence is neither stored nor sent in /sync. */
   presenceEnabled: boolean;
+  /** IDENTITY_SERVER_INSECURE_HTTP: reach identity servers over http:// instead of https:// (tests only). */
+  identityServerInsecureHttp: boolean;
 }
 
 export interface MediaConfig {
@@ -117,6 +119,14 @@ const schema = z.object({
     .enum(['true', 'false'], 'must be "true" or "false"')
     .transform((s) => s === 'true')
     .prefault('true'),
+  // Third-party invites: identity servers are reached at https://{id_server} as the spec
+  // requires ("hostname+port of the identity server"). "true" uses http:// instead, and lets
+  // key_validity_url be http:, so tests can run a local fake identity server offline. Never
+  // set it in production: lookups and stored invites would travel unencrypted.
+  IDENTITY_SERVER_INSECURE_HTTP: z
+    .enum(['true', 'false'], 'must be "true" or "false"')
+    .transform((s) => s === 'true')
+    .prefault('false'),
 });
 
 /** The TURN settings, which only make sense together. */
@@ -172,6 +182,7 @@ export function parseConfig(env: Record<string, unknown>): Config {
       maxThumbnailPixels: v.MEDIA_MAX_THUMBNAIL_PIXELS,
     },
     presenceEnabled: v.PRESENCE_ENABLED,
+    identityServerInsecureHttp: v.IDENTITY_SERVER_INSECURE_HTTP,
   };
 }
 

@@ -29,6 +29,7 @@ import { pushRuleRoutes } from './routes/push-rules.js';
 import { presenceRoutes } from './routes/presence.js';
 import { receiptTypingRoutes } from './routes/receipts-typing.js';
 import { syncRoutes } from './routes/sync.js';
+import { thirdPartyOnBindRoutes } from './routes/third-party-onbind.js';
 
 export function createApp(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -66,6 +67,7 @@ export function createApp(): Hono<AppEnv> {
   app.route('/', syncRoutes);
   app.route('/', receiptTypingRoutes);
   app.route('/', presenceRoutes);
+  app.route('/', thirdPartyOnBindRoutes);
 
   app.notFound(notFoundOrWrongMethod(app));
   app.onError(onError);

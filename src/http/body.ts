@@ -3,6 +3,7 @@
 import type { Context } from 'hono';
 import type * as z from 'zod';
 import { MatrixError, badJson, notJson, tooLarge } from '../core/errors.js';
+import { readCapped } from '../services/read-capped.js';
 import type { AppEnv } from './context.js';
 
 /** Reads the raw body, refusing it as soon as it passes `limit` bytes. */
@@ -16,27 +17,9 @@ export async function readBodyCapped(req: Request, limit: number): Promise<Uint8
     if (bytes.byteLength > limit) throw tooLarge(`Request body exceeds ${limit} bytes`);
     return bytes;
   }
-  const reader = req.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      throw tooLarge(`Request body exceeds ${limit} bytes`);
-    }
-    chunks.push(value);
-  }
-  if (chunks.length === 1) return chunks[0]!;
-  const out = new Uint8Array(size);
-  let o = 0;
-  for (const ch of chunks) {
-    out.set(ch, o);
-    o += ch.byteLength;
-  }
-  return out;
+  const bytes = await readCapped(req.body, limit);
+  if (!bytes) throw tooLarge(`Request body exceeds ${limit} bytes`);
+  return bytes;
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {

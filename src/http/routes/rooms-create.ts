@@ -1,8 +1,8 @@
 // Room creation and upgrades (create_room.yaml, room_upgrades.yaml).
 import { Hono } from 'hono';
 import * as z from 'zod';
-import { invalidParam } from '../../core/errors.js';
 import { createRoom } from '../../services/rooms/create.js';
+import { inviteAllBy3pid, parseThirdPartyInvite, thirdPartyDeps } from '../../services/rooms/third-party-invite.js';
 import { upgradeRoom } from '../../services/rooms/upgrade.js';
 import { requireAccessToken } from '../auth.js';
 import { jsonBody } from '../body.js';
@@ -18,7 +18,16 @@ const createRoomBody = z.looseObject({
   name: z.string().optional(),
   topic: z.string().optional(),
   invite: z.array(userId).optional(),
-  invite_3pid: z.array(object).optional(),
+  invite_3pid: z
+    .array(
+      z.looseObject({
+        id_server: z.string().optional(),
+        id_access_token: z.string().optional(),
+        medium: z.string().optional(),
+        address: z.string().optional(),
+      }),
+    )
+    .optional(),
   room_version: z.string().optional(),
   creation_content: object.optional(),
   initial_state: z
@@ -38,9 +47,11 @@ export const roomCreateRoutes = new Hono<AppEnv>()
   // POST /_matrix/client/v3/createRoom
   .post(`${CS}/createRoom`, requireAccessToken, async (c) => {
     const body = await jsonBody(c, createRoomBody);
-    // Third-party invites need an identity server, which this server does not talk to.
-    if (body.invite_3pid?.length) throw invalidParam('invite_3pid is not supported by this server');
-    return c.json(unwrap(await createRoom(roomsDeps(c), c.var.auth, body)));
+    // Every invite_3pid entry is checked before the room exists, and sent once it does.
+    const invites3pid = (body.invite_3pid ?? []).map((i) => unwrap(parseThirdPartyInvite(i)));
+    const created = unwrap(await createRoom(roomsDeps(c), c.var.auth, body));
+    if (invites3pid.length) unwrap(await inviteAllBy3pid(thirdPartyDeps(roomsDeps(c), c.var.config), c.var.auth, created.room_id, invites3pid));
+    return c.json(created);
   })
   // POST /_matrix/client/v3/rooms/{roomId}/upgrade
   .post(`${CS}/rooms/:roomId/upgrade`, requireAccessToken, async (c) => {

@@ -1,6 +1,7 @@
 // Room membership (list_joined_rooms.yaml, joining.yaml, knocking.yaml, inviting.yaml,
-// leaving.yaml, kicking.yaml, banning.yaml). Rooms on other servers, and `via` /
-// `server_name` hints, need federation: such joins answer 404 M_NOT_FOUND until it exists.
+// third_party_membership.yaml, leaving.yaml, kicking.yaml, banning.yaml). Rooms on other
+// servers, and `via` / `server_name` hints, need federation: such joins answer 404
+// M_NOT_FOUND until it exists.
 import { Hono } from 'hono';
 import * as z from 'zod';
 import {
@@ -14,14 +15,23 @@ import {
   leaveRoom,
   unbanUser,
 } from '../../services/rooms/membership.js';
+import { inviteBy3pid, parseThirdPartyInvite, thirdPartyDeps } from '../../services/rooms/third-party-invite.js';
 import { requireAccessToken } from '../auth.js';
-import { jsonBody } from '../body.js';
+import { jsonBody, validate } from '../body.js';
 import type { AppEnv } from '../context.js';
 import { CS, isUserId, pathRoomId, pathRoomIdOrAlias, roomsDeps, unwrap } from './rooms-params.js';
 
 const reasonBody = z.looseObject({ reason: z.string().optional() });
 const joinBody = z.looseObject({ reason: z.string().optional(), third_party_signed: z.looseObject({}).optional() });
 const targetBody = z.looseObject({ user_id: z.string().refine(isUserId, 'must be a user ID'), reason: z.string().optional() });
+const THIRD_PARTY_FIELDS = ['id_server', 'id_access_token', 'medium', 'address'] as const;
+const inviteBody = z.looseObject({
+  user_id: z.unknown().optional(),
+  id_server: z.string().optional(),
+  id_access_token: z.string().optional(),
+  medium: z.string().optional(),
+  address: z.string().optional(),
+});
 
 export const roomMembershipRoutes = new Hono<AppEnv>()
   // GET /_matrix/client/v3/joined_rooms
@@ -49,9 +59,15 @@ export const roomMembershipRoutes = new Hono<AppEnv>()
   // POST /_matrix/client/v3/rooms/{roomId}/invite
   .post(`${CS}/rooms/:roomId/invite`, requireAccessToken, async (c) => {
     const roomId = pathRoomId(c);
-    // The third-party form (medium/address/id_server) needs an identity server.
-    const body = await jsonBody(c, targetBody);
-    return c.json(unwrap(await inviteUser(roomsDeps(c), c.var.auth, roomId, body.user_id, body.reason)));
+    const body = await jsonBody(c, inviteBody);
+    // Two forms: by user_id (inviting.yaml), or by third-party identifier through an identity
+    // server (third_party_membership.yaml): a body without user_id naming any of its fields.
+    if (body.user_id === undefined && THIRD_PARTY_FIELDS.some((k) => body[k] !== undefined)) {
+      const invite = unwrap(parseThirdPartyInvite(body));
+      return c.json(unwrap(await inviteBy3pid(thirdPartyDeps(roomsDeps(c), c.var.config), c.var.auth, roomId, invite)));
+    }
+    const target = validate(targetBody, body);
+    return c.json(unwrap(await inviteUser(roomsDeps(c), c.var.auth, roomId, target.user_id, target.reason)));
   })
   // POST /_matrix/client/v3/rooms/{roomId}/leave
   .post(`${CS}/rooms/:roomId/leave`, requireAccessToken, async (c) => {

@@ -14,7 +14,8 @@ import { resolveLocalAlias } from './directory.js';
 import { restrictedJoinAuthoriser } from './restricted.js';
 import { recordMembershipChange } from '../sync/membership-index.js';
 
-async function sendMember(
+/** Sends one m.room.member event through the room object (also used by third-party invites). */
+export async function sendMember(
   deps: RoomsDeps,
   roomId: string,
   stub: RoomRpc,
