@@ -1,6 +1,7 @@
 // Third-party invites at the Worker: request validation for POST /rooms/{roomId}/invite (the
-// 3PID form), createRoom's invite_3pid and PUT /3pid/onbind, and the onbind exchange against
-// an m.room.third_party_invite whose key the test holds (no key_validity_url, so no network).
+// 3PID form), createRoom's invite_3pid, PUT /3pid/onbind and POST /join with third_party_signed,
+// and the exchange of a signed block against an m.room.third_party_invite whose key the test
+// holds (no key_validity_url, so no network).
 // The identity-server round trips are in test/scenario/third-party-invite.test.ts.
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config.js';
@@ -160,5 +161,43 @@ describe('PUT /_matrix/federation/v1/3pid/onbind', () => {
     ];
     for (const invite of bad) expectStatus(await onbind(carol.userId, [invite]), 400, 'M_BAD_JSON');
     expectStatus(await api('PUT', ONBIND, { rawBody: 'not json', headers: { 'Content-Type': 'application/json' } }), 400, 'M_NOT_JSON');
+  });
+});
+
+describe('POST /join with third_party_signed', () => {
+  async function pendingInvite(seed: Uint8Array) {
+    const alice = await registerUser();
+    const roomId = await createRoom(alice, { preset: 'private_chat' });
+    const content = { display_name: 'c...@e...', public_key: publicKeyOf(seed) };
+    expectStatus(await putState(alice, roomId, 'm.room.third_party_invite', 'jtok', content), 200);
+    return { alice, roomId, token: 'jtok' };
+  }
+  const joinWith = (user: { accessToken: string }, roomId: string, signed: unknown) =>
+    api('POST', `${CS}/join/${encodeURIComponent(roomId)}`, { token: user.accessToken, body: { third_party_signed: signed } });
+
+  it('exchanges a validly signed block for an invite from the inviter, then joins the private room', async () => {
+    const seed = seedOf(21);
+    const { alice, roomId, token } = await pendingInvite(seed);
+    const carol = await registerUser();
+    const signed = signedBlock(carol.userId, alice.userId, token, seed);
+    expect(expectStatus(await joinWith(carol, roomId, signed), 200)).toEqual({ room_id: roomId });
+    expect(expectStatus(await getState(alice, roomId, 'm.room.member', carol.userId), 200).membership).toBe('join');
+    // The invite that made the join possible carries the block, sent by alice.
+    const events = expectStatus(await api('GET', roomPath(roomId, '/messages?dir=b&limit=10'), { token: alice.accessToken }), 200).chunk as any[];
+    const invite = events.find((e) => e.type === 'm.room.member' && e.state_key === carol.userId && e.content.membership === 'invite');
+    expect(invite?.sender).toBe(alice.userId);
+    expect(invite?.content.third_party_invite.signed).toEqual(signed);
+  });
+
+  it('refuses a forged block, a block for another user and a malformed one, and joins nobody', async () => {
+    const seed = seedOf(22);
+    const { alice, roomId, token } = await pendingInvite(seed);
+    const carol = await registerUser();
+    const dave = await registerUser();
+    expectStatus(await joinWith(carol, roomId, signedBlock(carol.userId, alice.userId, token, seedOf(23))), 403, 'M_FORBIDDEN');
+    expectStatus(await joinWith(carol, roomId, signedBlock(dave.userId, alice.userId, token, seed)), 403, 'M_FORBIDDEN');
+    expectStatus(await joinWith(carol, roomId, { mxid: carol.userId, token }), 400, 'M_BAD_JSON');
+    expectStatus(await getState(alice, roomId, 'm.room.member', carol.userId), 404);
+    expectStatus(await joinWith(carol, `!nowhere:${SERVER_NAME}`, signedBlock(carol.userId, alice.userId, token, seed)), 404, 'M_NOT_FOUND');
   });
 });

@@ -2,7 +2,7 @@
 // third_party_membership.yaml, leaving.yaml, kicking.yaml, banning.yaml). Rooms on other
 // servers, and `via` / `server_name` hints, need federation: such joins answer 404
 // M_NOT_FOUND until it exists.
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import * as z from 'zod';
 import {
   banUser,
@@ -15,14 +15,19 @@ import {
   leaveRoom,
   unbanUser,
 } from '../../services/rooms/membership.js';
-import { inviteBy3pid, parseThirdPartyInvite, thirdPartyDeps } from '../../services/rooms/third-party-invite.js';
+import { inviteBy3pid, joinWithThirdPartySigned, parseThirdPartyInvite, thirdPartyDeps } from '../../services/rooms/third-party-invite.js';
 import { requireAccessToken } from '../auth.js';
 import { jsonBody, validate } from '../body.js';
 import type { AppEnv } from '../context.js';
 import { CS, isUserId, pathRoomId, pathRoomIdOrAlias, roomsDeps, unwrap } from './rooms-params.js';
 
 const reasonBody = z.looseObject({ reason: z.string().optional() });
-const joinBody = z.looseObject({ reason: z.string().optional(), third_party_signed: z.looseObject({}).optional() });
+const joinBody = z.looseObject({
+  reason: z.string().optional(),
+  third_party_signed: z
+    .looseObject({ sender: z.string().refine(isUserId, 'must be a user ID'), mxid: z.string().refine(isUserId, 'must be a user ID'), token: z.string(), signatures: z.looseObject({}) })
+    .optional(),
+});
 const targetBody = z.looseObject({ user_id: z.string().refine(isUserId, 'must be a user ID'), reason: z.string().optional() });
 const THIRD_PARTY_FIELDS = ['id_server', 'id_access_token', 'medium', 'address'] as const;
 const inviteBody = z.looseObject({
@@ -33,6 +38,15 @@ const inviteBody = z.looseObject({
   address: z.string().optional(),
 });
 
+/** Both join routes: a plain join, or one that first exchanges a third-party invite's signed block. */
+function join(c: Context<AppEnv>, roomIdOrAlias: string, body: z.output<typeof joinBody>) {
+  if (body.third_party_signed) {
+    const deps = thirdPartyDeps(roomsDeps(c), c.var.config);
+    return joinWithThirdPartySigned(deps, c.var.auth, roomIdOrAlias, body.third_party_signed, body.reason);
+  }
+  return joinRoom(roomsDeps(c), c.var.auth, roomIdOrAlias, { reason: body.reason });
+}
+
 export const roomMembershipRoutes = new Hono<AppEnv>()
   // GET /_matrix/client/v3/joined_rooms
   .get(`${CS}/joined_rooms`, requireAccessToken, async (c) => c.json(await joinedRooms(roomsDeps(c), c.var.auth)))
@@ -40,15 +54,13 @@ export const roomMembershipRoutes = new Hono<AppEnv>()
   .post(`${CS}/join/:roomIdOrAlias`, requireAccessToken, async (c) => {
     const target = pathRoomIdOrAlias(c);
     const body = await jsonBody(c, joinBody, { allowEmpty: true });
-    const opts = { reason: body.reason, thirdPartySigned: body.third_party_signed };
-    return c.json(unwrap(await joinRoom(roomsDeps(c), c.var.auth, target, opts)));
+    return c.json(unwrap(await join(c, target, body)));
   })
   // POST /_matrix/client/v3/rooms/{roomId}/join
   .post(`${CS}/rooms/:roomId/join`, requireAccessToken, async (c) => {
     const roomId = pathRoomId(c);
     const body = await jsonBody(c, joinBody, { allowEmpty: true });
-    const opts = { reason: body.reason, thirdPartySigned: body.third_party_signed };
-    return c.json(unwrap(await joinRoom(roomsDeps(c), c.var.auth, roomId, opts)));
+    return c.json(unwrap(await join(c, roomId, body)));
   })
   // POST /_matrix/client/v3/knock/{roomIdOrAlias}
   .post(`${CS}/knock/:roomIdOrAlias`, requireAccessToken, async (c) => {

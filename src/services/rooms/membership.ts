@@ -40,7 +40,7 @@ const withReason = (reason: string | undefined): Record<string, unknown> => (rea
  * A room ID, or a local alias resolved to one. Rooms on other servers need federation
  * (make_join / send_join), not supported yet: 404 M_NOT_FOUND says so.
  */
-async function resolveRoom(deps: RoomsDeps, roomIdOrAlias: string): Promise<Result<string>> {
+export async function resolveRoom(deps: RoomsDeps, roomIdOrAlias: string): Promise<Result<string>> {
   if (!roomIdOrAlias.startsWith('#')) return ok(roomIdOrAlias);
   const parsed = parseRoomAlias(roomIdOrAlias);
   if (parsed?.serverName !== deps.serverName) {
@@ -65,12 +65,11 @@ export async function joinRoom(
   deps: RoomsDeps,
   requester: Requester,
   roomIdOrAlias: string,
-  opts: { reason?: string; thirdPartySigned?: unknown } = {},
+  opts: { reason?: string } = {},
 ): Promise<Result<{ room_id: string }>> {
   const resolved = await resolveRoom(deps, roomIdOrAlias);
   if (!resolved.ok) return resolved;
   const roomId = resolved.value;
-  if (opts.thirdPartySigned !== undefined) return fail(403, 'M_FORBIDDEN', 'Third-party invites are not supported');
   const stub = roomStub(deps.env, roomId);
   const [current, profile] = await Promise.all([
     stub.getStateEvent({ type: 'm.room.member', stateKey: requester.userId }),

@@ -11,7 +11,7 @@ import type { AuthEvent, JsonObject } from '../../core/events/types.js';
 import { isValidServerName, serverNameOf } from '../../core/ids/index.js';
 import { type IdentityServerOptions, type StoreInviteRequest, isKeyValid, lookup3pid, storeInvite } from '../identity-server.js';
 import { type Failure, type Requester, type Result, type RoomsDeps, fail, fromRoom, membershipIn, ok, roomStub, stateContent } from './common.js';
-import { inviteUser, sendMember } from './membership.js';
+import { inviteUser, joinRoom, resolveRoom, sendMember } from './membership.js';
 import type { RoomRpc } from '../../../durable-objects/room/api.js';
 import type { Config } from '../../config.js';
 
@@ -251,4 +251,38 @@ function publicKeysOf(content: Record<string, unknown>): { publicKey: string; ke
     }
   }
   return keys;
+}
+
+/** `third_party_signed` in POST /join (ThirdPartySigned): the identity server's signed block. */
+export interface ThirdPartySigned {
+  sender: string;
+  mxid: string;
+  token: string;
+  signatures: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+/**
+ * POST /join with `third_party_signed`: "the homeserver must verify that it matches a pending
+ * m.room.third_party_invite event in the room, and perform key validity checking if required
+ * by the event". The block is exchanged for an invite sent on behalf of its `sender`, exactly
+ * as /3pid/onbind does, then the user joins.
+ */
+export async function joinWithThirdPartySigned(
+  deps: ThirdPartyDeps,
+  requester: Requester,
+  roomIdOrAlias: string,
+  signed: ThirdPartySigned,
+  reason: string | undefined,
+): Promise<Result<{ room_id: string }>> {
+  if (signed.mxid !== requester.userId) return fail(403, 'M_FORBIDDEN', 'third_party_signed names another user');
+  const resolved = await resolveRoom(deps, roomIdOrAlias);
+  if (!resolved.ok) return resolved;
+  const roomId = resolved.value;
+  if (!(await roomStub(deps.env, roomId).getRoomInfo()).ok) {
+    return fail(404, 'M_NOT_FOUND', `Room ${roomId} is not known to this server (joining over federation is not supported yet)`);
+  }
+  const exchanged = await exchangeInvite(deps, { mxid: requester.userId, room_id: roomId, sender: signed.sender, signed });
+  if (!exchanged.ok) return exchanged;
+  return joinRoom(deps, requester, roomId, { reason });
 }
