@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { nextFreePort, spawnServer } from '../test/support/server.js';
+import { freePort, spawnServer } from '../test/support/server.js';
 
 export interface FloorServer {
   baseUrl: string;
@@ -14,13 +14,14 @@ export interface FloorServer {
 }
 
 export async function startFloorWorker(): Promise<FloorServer> {
-  const port = nextFreePort();
+  const port = await freePort();
+  const inspectorPort = await freePort();
   const stateDir = mkdtempSync(path.join(tmpdir(), 'cirrus-floor-'));
   const baseUrl = `http://localhost:${port}`;
   let output = '';
   const served = await spawnServer({
     command: path.resolve('node_modules/.bin/wrangler'),
-    args: ['dev', '--config', 'bench/floor/wrangler.toml', '--port', String(port), '--ip', '127.0.0.1', '--inspector-port', String(port + 20000), '--persist-to', stateDir, '--show-interactive-dev-session=false'],
+    args: ['dev', '--config', 'bench/floor/wrangler.toml', '--port', String(port), '--ip', '127.0.0.1', '--inspector-port', String(inspectorPort), '--persist-to', stateDir, '--show-interactive-dev-session=false'],
     env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: 'true' },
     readyUrl: `${baseUrl}/plain`,
     onOutput: (d) => (output += d),

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm start`: applies the D1 migrations to the local database, then serves Cirrus with
 // `wrangler dev` on http://localhost:8008, state persisted under .wrangler/state.
-// Several instances can run side by side, each with its own port, name and state:
+// Several instances can run side by side, each with its own port, name and state
+// (CIRRUS_INSPECTOR_PORT moves the debugger port, port + 20000 by default):
 //   CIRRUS_PORT=8448 CIRRUS_SERVER_NAME=localhost:8448 CIRRUS_STATE_DIR=.wrangler/state-b npm start
 // Extra arguments are passed to `wrangler dev` (e.g. `npm start -- --var REGISTRATION:token`).
 import { spawn, spawnSync } from 'node:child_process';
@@ -16,7 +17,7 @@ const serverName = process.env.CIRRUS_SERVER_NAME ?? `localhost:${port}`;
 const stateDir = process.env.CIRRUS_STATE_DIR ?? '.wrangler/state';
 const baseUrl = process.env.CIRRUS_PUBLIC_BASEURL ?? `http://localhost:${port}`;
 const registration = process.env.CIRRUS_REGISTRATION ?? 'open';
-const inspectorPort = String(Number(port) + 20000);
+const inspectorPort = process.env.CIRRUS_INSPECTOR_PORT ?? String(Number(port) + 20000);
 const wrangler = path.join(root, 'node_modules', '.bin', 'wrangler');
 const env = { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: 'true' };
 

@@ -131,6 +131,8 @@ export function fitPowerLevelsToVersion(
     for (const c of creators) delete users[c];
     out.users = users;
   }
+  // `events` that is not an object is left for auth rule 10.2 to refuse, not replaced.
+  if (out.events !== undefined && !isObject(out.events)) return out;
   const stateDefault = typeof out.state_default === 'number' ? out.state_default : 50;
   const events = isObject(out.events) ? { ...out.events } : {};
   const tombstone = events['m.room.tombstone'];

@@ -11,6 +11,7 @@ import {
   type MemberProfile,
   type PlannedStateEvent,
 } from './create-room.js';
+import { integerPowerLevels } from './auth/index.js';
 import type { RoomVersion } from './room-versions.js';
 
 /** "the recommended state events to transfer" to the replacement room. */
@@ -42,6 +43,8 @@ export interface UpgradeInput {
   additionalCreators?: readonly string[];
   /** The old room's v12 creators (infinite power), if it had privileged creators. */
   oldPrivilegedCreators?: readonly string[];
+  /** The old room's version: its power levels are copied as the integers it reads them as. */
+  oldVersion?: RoomVersion;
 }
 
 /**
@@ -69,7 +72,10 @@ export function planUpgradeRoom(input: UpgradeInput): { events: PlannedStateEven
     { type: 'm.room.member', stateKey: creator, content: memberContent('join', input.creatorProfile) },
   ];
 
-  const oldPl = input.oldState.get('m.room.power_levels');
+  // String levels (v1-9) and float ones (v1-5) would be refused from v10 (and floats from
+  // v6): copy the integers the old room reads them as, as Synapse does.
+  const copiedPl = input.oldState.get('m.room.power_levels');
+  const oldPl = copiedPl && input.oldVersion ? integerPowerLevels(input.oldVersion.auth, copiedPl) : copiedPl;
   let restorePowerLevels: Record<string, unknown> | undefined;
   if (oldPl) {
     let final = fitPowerLevelsToVersion(version, oldPl, creators);

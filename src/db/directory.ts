@@ -113,9 +113,8 @@ function publicRoomsWhere(q: PublicRoomsQuery): { sql: string; binds: unknown[] 
     const named = q.roomTypes.filter((t): t is string => t !== null);
     const parts: string[] = [];
     if (q.roomTypes.includes(null)) parts.push('s.room_type IS NULL');
-    if (named.length > 0) {
-      parts.push(`s.room_type IN (${named.map((t) => `?${binds.push(t)}`).join(', ')})`);
-    }
+    // One bound JSON array, not one variable per type: D1 allows 100 variables per query.
+    if (named.length > 0) parts.push(`s.room_type IN (SELECT value FROM json_each(?${binds.push(JSON.stringify(named))}))`);
     clauses.push(parts.length > 0 ? `(${parts.join(' OR ')})` : '0');
   }
   return { sql: clauses.join(' AND '), binds };

@@ -3,6 +3,7 @@
 import type { Context } from 'hono';
 import type * as z from 'zod';
 import { MatrixError, badJson, notJson, tooLarge } from '../core/errors.js';
+import { bodyTooDeep } from '../services/json-input.js';
 import { readCapped } from '../services/read-capped.js';
 import type { AppEnv } from './context.js';
 
@@ -58,5 +59,7 @@ export async function jsonBody<S extends z.ZodType>(
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new MatrixError(400, 'M_BAD_JSON', 'Content must be a JSON object.');
   }
+  const tooDeep = bodyTooDeep(value);
+  if (tooDeep) throw badJson(tooDeep);
   return validate(schema, value);
 }

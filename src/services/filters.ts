@@ -3,6 +3,7 @@
 import { canonicalJson } from '../core/json/canonical.js';
 import { parseFilter, type Filter } from '../core/filters.js';
 import * as filtersDb from '../db/filters.js';
+import { bodyTooDeep } from './json-input.js';
 
 export { filterSchema, type Filter } from '../core/filters.js';
 
@@ -47,6 +48,8 @@ export async function resolveFilterParam(db: D1Database, userId: string, param: 
   } catch {
     return { ok: false, kind: 'not-json', message: 'The filter is not valid JSON' };
   }
+  const tooDeep = bodyTooDeep(value);
+  if (tooDeep) return { ok: false, kind: 'invalid', message: tooDeep };
   const parsed = parseFilter(value);
   if (parsed.ok) return parsed;
   return { ok: false, kind: 'invalid', message: `Invalid filter field '${parsed.field}': ${parsed.reason}` };

@@ -3,6 +3,7 @@
 // stop() ends wrangler and workerd together.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,8 +21,6 @@ export interface RunningServer {
   restart(): Promise<void>;
   log(): string;
 }
-
-let nextPort = 18000 + (process.pid % 1000) * 10;
 
 async function waitUntilUp(readyUrl: string, child: ChildProcess, getLog: () => string, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;
@@ -81,14 +80,26 @@ export async function spawnServer(opts: {
   };
 }
 
-export function nextFreePort(): number {
-  return nextPort++;
+/**
+ * A port nothing listens on now, asked of the OS: test files run in parallel processes, so
+ * counting up from a fixed base can collide with another file's server or a workerd socket.
+ */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
 }
 
 export async function startServer(
   opts: { port?: number; serverName?: string; vars?: Record<string, string>; stateDir?: string } = {},
 ): Promise<RunningServer> {
-  const port = opts.port ?? nextPort++;
+  const port = opts.port ?? (await freePort());
+  const inspectorPort = await freePort();
   const serverName = opts.serverName ?? `localhost:${port}`;
   const stateDir = opts.stateDir ?? mkdtempSync(path.join(tmpdir(), 'cirrus-state-'));
   const baseUrl = `http://localhost:${port}`;
@@ -103,6 +114,7 @@ export async function startServer(
       env: {
         ...process.env,
         CIRRUS_PORT: String(port),
+        CIRRUS_INSPECTOR_PORT: String(inspectorPort),
         CIRRUS_SERVER_NAME: serverName,
         CIRRUS_STATE_DIR: stateDir,
         CIRRUS_PUBLIC_BASEURL: baseUrl,

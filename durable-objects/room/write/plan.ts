@@ -2,7 +2,7 @@
 // passes the authorisation rules against the current state. Pure reads of the store plus
 // an in-memory overlay, so several events (room creation) can be planned in a row before
 // one signing step and one synchronous commit.
-import { authTypesForEvent, checkAuth, powerLevelsView } from '../../../src/core/auth/index.js';
+import { authTypesForEvent, checkAuth, powerLevelsView, unreadablePowerLevel } from '../../../src/core/auth/index.js';
 import { eventReference } from '../../../src/core/crypto/hashes.js';
 import { buildEvent, nextDepth } from '../../../src/core/events/build.js';
 import { toAuthEvent } from '../../../src/core/events/format.js';
@@ -99,6 +99,8 @@ export class Planner {
     if (!outcome.ok) return forbidden(outcome.reason);
     const redaction = this.checkRedaction(auth, lookup);
     if (redaction) return redaction;
+    const levels = this.checkPowerLevels(auth);
+    if (levels) return levels;
     const known = this.known(built.eventId, built.pdu, auth);
     if (auth.stateKey !== undefined) this.overlay.set(stateKey(auth.type, auth.stateKey), known);
     this.extremities = [known];
@@ -150,6 +152,18 @@ export class Planner {
     // v1-2 cite [event_id, {sha256: reference hash}]; v3+ the bare ID.
     const ref = version.eventFormat.eventReferencesWithHashes ? eventReference(pdu, version) : eventId;
     return { eventId, depth: auth.depth, ref, auth };
+  }
+
+  /**
+   * Power levels this server creates must read as power levels in the room's version. Before
+   * v10 the auth rules allow a room's first m.room.power_levels unchecked (`{"ban": "x"}`
+   * through createRoom), after which every change to it is refused: the room's power levels
+   * could never change again.
+   */
+  private checkPowerLevels(event: AuthEvent): RoomFailure | undefined {
+    if (event.type !== 'm.room.power_levels' || event.stateKey !== '') return undefined;
+    const unreadable = unreadablePowerLevel(this.ctx.store.version.auth, event.content);
+    return unreadable === undefined ? undefined : forbidden(`m.room.power_levels: ${unreadable}`);
   }
 
   /**

@@ -3,7 +3,7 @@
 export { checkAuth } from './check-auth.js';
 export { checkAuthEventsShape, authTypesForEvent } from './auth-events.js';
 export type { AuthTypesInput } from './auth-events.js';
-export { powerLevelsView, parsePowerLevel, NAMED_LEVELS } from './power-levels.js';
+export { powerLevelsView, parsePowerLevel, unreadablePowerLevel, integerPowerLevels, NAMED_LEVELS } from './power-levels.js';
 export type { PowerLevelsView, NamedLevel } from './power-levels.js';
 export { creatorOf, roomCreators } from './creators.js';
 export { roomIdOfCreateEvent } from './create.js';

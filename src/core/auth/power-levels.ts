@@ -138,3 +138,61 @@ export function powerLevelsView(
     },
   };
 }
+
+/** The maps of power-levels content whose values are power levels. */
+const LEVEL_MAPS = ['users', 'events', 'notifications'] as const;
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * Why power-levels content holds a value the room version cannot read as a power level (a
+ * named level, or an entry of `users`, `events` or `notifications`), or undefined if every
+ * value reads. Before v10 the auth rules let a room's first power levels through with such
+ * values, then refuse every later change (each compared value must read), so servers check
+ * the events they create.
+ */
+export function unreadablePowerLevel(rules: AuthRules, content: Record<string, unknown>): string | undefined {
+  for (const name of NAMED_LEVELS) {
+    if (Object.hasOwn(content, name) && parsePowerLevel(rules, content[name]) === undefined) return `${name} is not a power level`;
+  }
+  for (const map of LEVEL_MAPS) {
+    if (!Object.hasOwn(content, map)) continue;
+    const levels = content[map];
+    if (!isObject(levels)) return `${map} is not an object`;
+    for (const [key, value] of Object.entries(levels)) {
+      if (parsePowerLevel(rules, value) === undefined) return `${map}.${key} is not a power level`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Power-levels content with each value as the integer this version reads it as (strings
+ * before v10, floats in v1-5), dropping values it cannot read (they read as the default):
+ * how an upgrade carries levels into a version that needs integers.
+ */
+export function integerPowerLevels(rules: AuthRules, content: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...content };
+  for (const name of NAMED_LEVELS) {
+    if (!Object.hasOwn(out, name)) continue;
+    const level = parsePowerLevel(rules, out[name]);
+    if (level === undefined) delete out[name];
+    else out[name] = level;
+  }
+  for (const map of LEVEL_MAPS) {
+    if (!Object.hasOwn(out, map)) continue;
+    const levels = out[map];
+    if (!isObject(levels)) {
+      delete out[map];
+      continue;
+    }
+    out[map] = Object.fromEntries(
+      Object.entries(levels).flatMap(([key, value]) => {
+        const level = parsePowerLevel(rules, value);
+        return level === undefined ? [] : [[key, level] as const];
+      }),
+    );
+  }
+  return out;
+}

@@ -7,10 +7,9 @@ import { upgradeRoom } from '../../services/rooms/upgrade.js';
 import { requireAccessToken } from '../auth.js';
 import { jsonBody } from '../body.js';
 import type { AppEnv } from '../context.js';
-import { CS, isUserId, pathRoomId, roomsDeps, unwrap } from './rooms-params.js';
+import { CS, isUserId, jsonObject, pathRoomId, roomsDeps, unwrap } from './rooms-params.js';
 
 const userId = z.string().refine(isUserId, 'must be a user ID');
-const object = z.looseObject({});
 
 const createRoomBody = z.looseObject({
   visibility: z.enum(['public', 'private']).optional(),
@@ -29,13 +28,13 @@ const createRoomBody = z.looseObject({
     )
     .optional(),
   room_version: z.string().optional(),
-  creation_content: object.optional(),
+  creation_content: jsonObject.optional(),
   initial_state: z
-    .array(z.looseObject({ type: z.string(), state_key: z.string().optional(), content: object }))
+    .array(z.looseObject({ type: z.string(), state_key: z.string().optional(), content: jsonObject }))
     .optional(),
   preset: z.enum(['private_chat', 'public_chat', 'trusted_private_chat']).optional(),
   is_direct: z.boolean().optional(),
-  power_level_content_override: object.optional(),
+  power_level_content_override: jsonObject.optional(),
 });
 
 const upgradeBody = z.looseObject({

@@ -2,6 +2,7 @@
 // ID is 400 M_INVALID_PARAM), the rooms services' dependencies, and turning a service
 // failure into the MatrixError the edge answers with.
 import type { Context } from 'hono';
+import * as z from 'zod';
 import { MatrixError, invalidParam } from '../../core/errors.js';
 import { isAnyEventId, isValidRoomAlias, isValidRoomId, isValidUserId } from '../../core/ids/index.js';
 import type { Result, RoomsDeps } from '../../services/rooms/common.js';
@@ -44,6 +45,16 @@ export function pathEventId(c: Context<AppEnv>): string {
 }
 
 export const isUserId = (s: string) => isValidUserId(s);
+
+/**
+ * A JSON object (event content and the like), passed on as sent. zod's object schemas copy
+ * their input key by key, and assigning a `__proto__` key (legal JSON, kept by JSON.parse as
+ * an own key) sets the copy's prototype instead: the key would vanish from the event.
+ */
+export const jsonObject = z.custom<Record<string, unknown>>(
+  (v) => typeof v === 'object' && v !== null && !Array.isArray(v),
+  'Invalid input: expected object',
+);
 
 /** An optional integer query parameter within [min, max] (values above max are clamped). */
 export function queryInt(c: Context<AppEnv>, name: string, min: number, max: number): number | undefined {

@@ -9,14 +9,13 @@ import { getAllState, getState, redactEvent, sendMessage, setState } from '../..
 import { requireAccessToken } from '../auth.js';
 import { jsonBody } from '../body.js';
 import type { AppEnv } from '../context.js';
-import { CS, pathEventId, pathRoomId, queryEnum, roomsDeps, unwrap } from './rooms-params.js';
+import { CS, jsonObject, pathEventId, pathRoomId, queryEnum, roomsDeps, unwrap } from './rooms-params.js';
 
-const content = z.looseObject({});
 const MEMBERSHIPS = ['join', 'invite', 'knock', 'leave', 'ban'] as const;
 
 async function putState(c: Context<AppEnv>, stateKey: string) {
   const roomId = pathRoomId(c);
-  const body = await jsonBody(c, content);
+  const body = await jsonBody(c, jsonObject);
   return c.json(unwrap(await setState(roomsDeps(c), c.var.auth, roomId, c.req.param('eventType')!, stateKey, body)));
 }
 
@@ -30,7 +29,7 @@ export const roomStateRoutes = new Hono<AppEnv>()
   // PUT /_matrix/client/v3/rooms/{roomId}/send/{eventType}/{txnId}
   .put(`${CS}/rooms/:roomId/send/:eventType/:txnId`, requireAccessToken, async (c) => {
     const roomId = pathRoomId(c);
-    const body = await jsonBody(c, content);
+    const body = await jsonBody(c, jsonObject);
     const { eventType, txnId } = c.req.param();
     return c.json(unwrap(await sendMessage(roomsDeps(c), c.var.auth, roomId, eventType, txnId, body)));
   })

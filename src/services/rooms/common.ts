@@ -4,6 +4,7 @@
 import { powerLevelsView, type PowerLevelsView } from '../../core/auth/index.js';
 import type { ErrCode } from '../../core/errors.js';
 import type { AuthEvent } from '../../core/events/types.js';
+import { MAX_JSON_DEPTH, exceedsJsonDepth } from '../../core/json/depth.js';
 import { getRoomVersion } from '../../core/room-versions.js';
 import type { RoomFailure, RoomRpc } from '../../../durable-objects/room/api.js';
 import type { Requester } from '../sessions.js';
@@ -40,6 +41,15 @@ const STATUS: Record<RoomFailure['errcode'], number> = {
   M_ROOM_IN_USE: 400,
   M_UNKNOWN: 500,
 };
+
+/**
+ * 400 M_BAD_JSON for content nested deeper than events may be (core/json/depth.ts): deeper
+ * content cannot even be handed to the room object, whose RPC overflows the stack cloning it.
+ */
+export function tooDeeplyNested(field: string, value: unknown): Failure | undefined {
+  if (!exceedsJsonDepth(value)) return undefined;
+  return fail(400, 'M_BAD_JSON', `Invalid field '${field}': nested more than ${MAX_JSON_DEPTH} levels deep`);
+}
 
 /** A room object's failure as the HTTP failure the spec gives it. */
 export function fromRoom(f: RoomFailure): Failure {

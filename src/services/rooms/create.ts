@@ -10,8 +10,9 @@ import { DEFAULT_ROOM_VERSION, type RoomVersion, getRoomVersion } from '../../co
 import * as directoryDb from '../../db/directory.js';
 import { randomString } from '../../platform/random.js';
 import { memberEventProfile } from '../profiles.js';
-import { type Failure, type Requester, type Result, type RoomsDeps, fail, fromRoom, nowOf, ok, roomStub } from './common.js';
+import { type Failure, type Requester, type Result, type RoomsDeps, fail, fromRoom, nowOf, ok, roomStub, tooDeeplyNested } from './common.js';
 import { publish } from './directory.js';
+import { listedAliases } from './send.js';
 import { recordMembershipsOf } from '../sync/membership-index.js';
 
 export interface CreateRoomRequest {
@@ -56,15 +57,21 @@ export async function createRoomFromPlan(
   }));
   let ts = nowOf(deps);
   for (let attempt = 0; attempt < 3; attempt++, ts++) {
-    const built = buildCreateEvent({
-      version,
-      sender: creator,
-      origin: deps.serverName,
-      content: create!.content as JsonObject,
-      originServerTs: ts,
-      roomId: version.roomIdFromCreateEvent ? undefined : `!${randomString(18)}:${deps.serverName}`,
-      eventIdLocalpart: version.eventFormat.eventIdInEvent ? randomString(18) : undefined,
-    });
+    let built: ReturnType<typeof buildCreateEvent>;
+    try {
+      built = buildCreateEvent({
+        version,
+        sender: creator,
+        origin: deps.serverName,
+        content: create!.content as JsonObject,
+        originServerTs: ts,
+        roomId: version.roomIdFromCreateEvent ? undefined : `!${randomString(18)}:${deps.serverName}`,
+        eventIdLocalpart: version.eventFormat.eventIdInEvent ? randomString(18) : undefined,
+      });
+    } catch (e) {
+      // From v6, canonical JSON refuses floats and integers beyond 2^53 (`creation_content: {"n": 1.5}`).
+      return fail(400, 'M_BAD_JSON', `Cannot build the m.room.create event from creation_content: ${(e as Error).message}`);
+    }
     const refused = await beforeCreate?.(built.roomId);
     if (refused) return refused;
     const result = await roomStub(deps.env, built.roomId).createRoom({ createEvent: built.pdu, initialEvents });
@@ -79,11 +86,43 @@ export async function createRoomFromPlan(
   return fail(500, 'M_UNKNOWN', 'Could not allocate a room ID');
 }
 
+/** The request's content fields nested deeper than events may be, as a failure. */
+function tooDeep(req: CreateRoomRequest): Failure | undefined {
+  return (
+    tooDeeplyNested('creation_content', req.creation_content) ??
+    tooDeeplyNested('power_level_content_override', req.power_level_content_override) ??
+    (req.initial_state ?? []).reduce<Failure | undefined>((f, e, i) => f ?? tooDeeplyNested(`initial_state.${i}.content`, e.content), undefined)
+  );
+}
+
+/**
+ * An m.room.canonical_alias in `initial_state` gets the checks a state PUT gives it (send.ts):
+ * "servers SHOULD ensure that any new aliases being listed in the event are valid per their
+ * grammar/syntax and that they point to the room ID where the state event is to be sent".
+ * No alias on this server can point to a room that does not exist yet; `room_alias_name`
+ * replaces the entry, so it is not checked then.
+ */
+function checkInitialCanonicalAlias(deps: RoomsDeps, req: CreateRoomRequest): Failure | undefined {
+  if (req.room_alias_name !== undefined) return undefined;
+  const entry = (req.initial_state ?? []).filter((e) => e.type === 'm.room.canonical_alias' && (e.state_key ?? '') === '').pop();
+  if (!entry) return undefined;
+  const listed = listedAliases(entry.content);
+  if (!listed.ok) return listed;
+  for (const alias of listed.value) {
+    const parsed = typeof alias === 'string' ? parseRoomAlias(alias) : undefined;
+    if (!parsed) return fail(400, 'M_INVALID_PARAM', `Invalid room alias: ${String(alias)}`);
+    if (parsed.serverName === deps.serverName) return fail(400, 'M_BAD_ALIAS', `The alias '${alias as string}' does not point to this room.`);
+  }
+  return undefined;
+}
+
 // POST /_matrix/client/v3/createRoom
 export async function createRoom(deps: RoomsDeps, requester: Requester, req: CreateRoomRequest): Promise<Result<{ room_id: string }>> {
   const versionId = req.room_version ?? DEFAULT_ROOM_VERSION;
   const version = getRoomVersion(versionId);
   if (!version) return fail(400, 'M_UNSUPPORTED_ROOM_VERSION', `This server does not support room version ${versionId}`);
+  const refused = tooDeep(req) ?? checkInitialCanonicalAlias(deps, req);
+  if (refused) return refused;
 
   let alias: string | undefined;
   if (req.room_alias_name !== undefined) {

@@ -9,6 +9,7 @@ import type {
   TimestampToEventResult,
 } from '../../../durable-objects/room/api.js';
 import { type RoomEventFilter, parseRoomEventFilter } from '../../core/filters.js';
+import { MAX_JSON_DEPTH, exceedsJsonDepth } from '../../core/json/depth.js';
 import { type Requester, type Result, type RoomsDeps, fail, fromRoom, ok, roomStub } from './common.js';
 import { hasForgotten } from './membership.js';
 
@@ -23,6 +24,8 @@ export function parseFilterParam(param: string | undefined): Result<RoomEventFil
   } catch {
     return fail(400, 'M_INVALID_PARAM', 'filter is not valid JSON');
   }
+  // Unknown keys are kept and travel to the room object, which could not be sent them.
+  if (exceedsJsonDepth(value)) return fail(400, 'M_INVALID_PARAM', `filter is nested more than ${MAX_JSON_DEPTH} levels deep`);
   const parsed = parseRoomEventFilter(value);
   if (!parsed.ok) return fail(400, 'M_INVALID_PARAM', `Invalid filter field '${parsed.field}': ${parsed.reason}`);
   return ok(parsed.filter);

@@ -6,7 +6,7 @@ import type { JsonObject } from '../../core/events/types.js';
 import { parseRoomAlias } from '../../core/ids/index.js';
 import * as directoryDb from '../../db/directory.js';
 import { isForgotten } from '../../db/rooms.js';
-import { type Requester, type Result, type RoomsDeps, fail, fromRoom, ok, roomStub, stateContent } from './common.js';
+import { type Requester, type Result, type RoomsDeps, fail, fromRoom, ok, roomStub, stateContent, tooDeeplyNested } from './common.js';
 import { onStateChanged } from './directory.js';
 
 // PUT /rooms/{roomId}/send/{eventType}/{txnId}
@@ -18,6 +18,8 @@ export async function sendMessage(
   txnId: string,
   content: Record<string, unknown>,
 ): Promise<Result<{ event_id: string }>> {
+  const deep = tooDeeplyNested('content', content);
+  if (deep) return deep;
   let redacts: string | undefined;
   let body = content;
   if (type === 'm.room.redaction' && typeof content.redacts === 'string') {
@@ -63,12 +65,9 @@ export async function redactEvent(
  * be resolved without federation and are accepted as written.
  */
 async function checkCanonicalAlias(deps: RoomsDeps, roomId: string, content: Record<string, unknown>): Promise<Result<null>> {
-  const listed: unknown[] = [];
-  if (content.alias !== undefined) listed.push(content.alias);
-  if (content.alt_aliases !== undefined) {
-    if (!Array.isArray(content.alt_aliases)) return fail(400, 'M_INVALID_PARAM', 'alt_aliases must be a list of room aliases');
-    listed.push(...content.alt_aliases);
-  }
+  const aliases = listedAliases(content);
+  if (!aliases.ok) return aliases;
+  const listed = aliases.value;
   if (listed.length === 0) return ok(null);
   const current = await stateContent(roomStub(deps.env, roomId), 'm.room.canonical_alias');
   const existing = new Set<unknown>([current?.alias, ...(Array.isArray(current?.alt_aliases) ? current.alt_aliases : [])]);
@@ -85,6 +84,17 @@ async function checkCanonicalAlias(deps: RoomsDeps, roomId: string, content: Rec
   return ok(null);
 }
 
+/** The aliases an m.room.canonical_alias content lists (`alias`, then `alt_aliases`), unchecked. */
+export function listedAliases(content: Record<string, unknown>): Result<unknown[]> {
+  const listed: unknown[] = [];
+  if (content.alias !== undefined) listed.push(content.alias);
+  if (content.alt_aliases !== undefined) {
+    if (!Array.isArray(content.alt_aliases)) return fail(400, 'M_INVALID_PARAM', 'alt_aliases must be a list of room aliases');
+    listed.push(...content.alt_aliases);
+  }
+  return ok(listed);
+}
+
 // PUT /rooms/{roomId}/state/{eventType}/{stateKey}
 export async function setState(
   deps: RoomsDeps,
@@ -94,6 +104,8 @@ export async function setState(
   stateKey: string,
   content: Record<string, unknown>,
 ): Promise<Result<{ event_id: string }>> {
+  const deep = tooDeeplyNested('content', content);
+  if (deep) return deep;
   if (type === 'm.room.canonical_alias') {
     const checked = await checkCanonicalAlias(deps, roomId, content);
     if (!checked.ok) return checked;

@@ -59,6 +59,7 @@ export async function upgradeRoom(
     oldState,
     additionalCreators,
     oldPrivilegedCreators: await oldCreators(old, info.info.roomVersion),
+    oldVersion: getRoomVersion(info.info.roomVersion),
   });
   const canonical = oldState.get('m.room.canonical_alias');
   // Bans carry over, as Synapse does: a banned user must not walk into the replacement.
