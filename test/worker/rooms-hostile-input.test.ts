@@ -226,6 +226,9 @@ describe('hostile input that already behaves', () => {
     const name = uniqueName('taken');
     await createRoom(alice, { room_alias_name: name });
     expectStatus(await create(alice, { room_alias_name: name }), 400, 'M_ROOM_IN_USE');
+    // An empty name asks for no alias, as in Synapse: no `#:server` is ever made.
+    const { room_id: roomId } = expectStatus(await create(alice, { room_alias_name: '' }), 200);
+    expect(expectStatus(await api('GET', roomPath(roomId, '/aliases'), { token: alice.accessToken }), 200).aliases).toEqual([]);
   });
 
   it('refuses string power levels from v10 through the auth rules and keeps the stored levels', async () => {

@@ -117,7 +117,9 @@ function checkInitialCanonicalAlias(deps: RoomsDeps, req: CreateRoomRequest): Fa
 }
 
 // POST /_matrix/client/v3/createRoom
-export async function createRoom(deps: RoomsDeps, requester: Requester, req: CreateRoomRequest): Promise<Result<{ room_id: string }>> {
+export async function createRoom(deps: RoomsDeps, requester: Requester, given: CreateRoomRequest): Promise<Result<{ room_id: string }>> {
+  // An empty room_alias_name asks for no alias (Synapse ignores it too); `#:server` is no alias.
+  const req = given.room_alias_name === '' ? { ...given, room_alias_name: undefined } : given;
   const versionId = req.room_version ?? DEFAULT_ROOM_VERSION;
   const version = getRoomVersion(versionId);
   if (!version) return fail(400, 'M_UNSUPPORTED_ROOM_VERSION', `This server does not support room version ${versionId}`);
