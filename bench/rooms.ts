@@ -131,15 +131,15 @@ async function paced(label: string, seconds: number, request: (i: number) => Pro
   };
 }
 
-/** Concurrent requests/s with `senders` clients each keeping one request in flight. */
-async function concurrentRate(senders: number, each: number, request: () => Promise<unknown>): Promise<[number, number[]]> {
+/** Requests/s and latencies with `senders` clients each keeping one request in flight, `each` times. */
+async function concurrentRate(senders: number, each: number, request: (sender: number, i: number) => Promise<unknown>): Promise<[number, number[]]> {
   const samples: number[] = [];
   const t0 = performance.now();
   await Promise.all(
-    Array.from({ length: senders }, async () => {
+    Array.from({ length: senders }, async (_, s) => {
       for (let i = 0; i < each; i++) {
         const t = performance.now();
-        await request();
+        await request(s, i);
         samples.push(performance.now() - t);
       }
     }),
@@ -159,8 +159,8 @@ async function benchFloor(floorBase: string, n: RoomsBenchSizes): Promise<Row[]>
   ];
   for (const [, , request] of shapes) await request(); // warm up
   for (const [what, , request] of shapes) {
-    const [rate, samples] = await concurrentRate(n.concurrentSenders, n.concurrentEach, request);
-    rows.push({ benchmark: `platform floor: ${what}, ${n.concurrentSenders} concurrent`, figure: `${rate.toFixed(0)} requests/s`, note: latencies(samples) });
+    const [reqRate, samples] = await concurrentRate(n.concurrentSenders, n.concurrentEach, request);
+    rows.push({ benchmark: `platform floor: ${what}, ${n.concurrentSenders} concurrent`, figure: `${reqRate.toFixed(0)} requests/s`, note: latencies(samples) });
   }
   const sendShape = shapes[3]![2];
   rows.push(await paced(`platform floor: ${shapes[3]![1]} paced at ${TARGET_RATE}/s for ${n.pacedSeconds} s`, n.pacedSeconds, sendShape));
@@ -190,32 +190,22 @@ export async function benchRooms(base: string, sizes: Partial<RoomsBenchSizes> =
   rows.push({ benchmark: `PUT /send, sequential (${n.sequential} messages, one room)`, figure: rate(n.sequential, seqTotal), note: latencies(seq) });
 
   // Concurrent: each sender keeps one request in flight.
-  const conc: number[] = [];
-  const t1 = performance.now();
-  await Promise.all(
-    senders.map(async (token, s) => {
-      for (let i = 0; i < n.concurrentEach; i++) conc.push(await send(base, token, roomId, `concurrent ${s}-${i}`));
-    }),
+  const [concRate, conc] = await concurrentRate(senders.length, n.concurrentEach, (s, i) =>
+    send(base, senders[s]!, roomId, `concurrent ${s}-${i}`),
   );
-  const concTotal = performance.now() - t1;
-  const concN = senders.length * n.concurrentEach;
   rows.push({
-    benchmark: `PUT /send, ${senders.length} concurrent senders (${concN} messages, one room)`,
-    figure: rate(concN, concTotal),
+    benchmark: `PUT /send, ${senders.length} concurrent senders (${senders.length * n.concurrentEach} messages, one room)`,
+    figure: `${concRate.toFixed(0)} events/s`,
     note: latencies(conc),
   });
 
-  // What the same shape of request costs without the write: the local platform's floor.
-  const floor = async (label: string, path: string, token?: string) => {
-    const t = performance.now();
-    await Promise.all(senders.map(async () => {
-      for (let i = 0; i < n.concurrentEach; i++) await call(base, 'GET', path, token);
-    }));
-    const total = senders.length * n.concurrentEach;
-    rows.push({ benchmark: `for comparison: ${label}, ${senders.length} concurrent`, figure: `${((total / (performance.now() - t)) * 1000).toFixed(0)} requests/s`, note: 'no write' });
+  // The same concurrency without a write, for comparison.
+  const compare = async (label: string, path: string, token?: string) => {
+    const [reqRate] = await concurrentRate(senders.length, n.concurrentEach, () => call(base, 'GET', path, token));
+    rows.push({ benchmark: `for comparison: ${label}, ${senders.length} concurrent`, figure: `${reqRate.toFixed(0)} requests/s`, note: 'no write' });
   };
-  await floor('GET /versions (no token, no room)', '/_matrix/client/versions');
-  await floor('GET /rooms/{roomId}/state/m.room.create (token check + one room call)', `${CS}/rooms/${encodeURIComponent(roomId)}/state/m.room.create/`, owner);
+  await compare('GET /versions (no token, no room)', '/_matrix/client/versions');
+  await compare('GET /rooms/{roomId}/state/m.room.create (token check + one room call)', `${CS}/rooms/${encodeURIComponent(roomId)}/state/m.room.create/`, owner);
 
   rows.push(await paced(`PUT /send paced at ${TARGET_RATE}/s for ${n.pacedSeconds} s`, n.pacedSeconds, (i) =>
     send(base, senders[i % senders.length]!, roomId, `paced ${i}`),

@@ -5,6 +5,7 @@
 import { stateKey as key } from './events/types.js';
 import { isValidUserId } from './ids/index.js';
 import type { RoomVersion } from './room-versions.js';
+import { isJsonObject } from './json/object.js';
 
 export type RoomPreset = 'private_chat' | 'trusted_private_chat' | 'public_chat';
 
@@ -112,8 +113,6 @@ export function defaultPowerLevels(
   };
 }
 
-export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 /**
  * Makes power-levels content valid for a v12 room with these creators: creators "cannot be
  * specified in the `users` field", and tombstones need more than `state_default`.
@@ -126,15 +125,15 @@ export function fitPowerLevelsToVersion(
 ): Record<string, unknown> {
   if (!version.auth.privilegedCreators) return content;
   const out = { ...content };
-  if (isObject(out.users)) {
+  if (isJsonObject(out.users)) {
     const users = { ...out.users };
     for (const c of creators) delete users[c];
     out.users = users;
   }
   // `events` that is not an object is left for auth rule 10.2 to refuse, not replaced.
-  if (out.events !== undefined && !isObject(out.events)) return out;
+  if (out.events !== undefined && !isJsonObject(out.events)) return out;
   const stateDefault = typeof out.state_default === 'number' ? out.state_default : 50;
-  const events = isObject(out.events) ? { ...out.events } : {};
+  const events = isJsonObject(out.events) ? { ...out.events } : {};
   const tombstone = events['m.room.tombstone'];
   if (typeof tombstone !== 'number' || tombstone <= stateDefault) {
     events['m.room.tombstone'] = Math.max(V12_TOMBSTONE_LEVEL, stateDefault + 1);
@@ -194,7 +193,6 @@ export function memberContent(membership: string, profile: MemberProfile | undef
   if (profile?.avatar_url !== undefined) content.avatar_url = profile.avatar_url;
   return { ...content, ...extra };
 }
-
 
 /**
  * The events of a new room in the order create_room.yaml requires: 1. m.room.create;

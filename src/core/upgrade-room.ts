@@ -6,13 +6,13 @@ import {
   creatorsOf,
   defaultPowerLevels,
   fitPowerLevelsToVersion,
-  isObject,
   memberContent,
   type MemberProfile,
   type PlannedStateEvent,
 } from './create-room.js';
 import { integerPowerLevels } from './auth/index.js';
 import type { RoomVersion } from './room-versions.js';
+import { isJsonObject } from './json/object.js';
 
 /** "the recommended state events to transfer" to the replacement room. */
 export const UPGRADE_TRANSFERRED_STATE: readonly string[] = [
@@ -83,7 +83,7 @@ export function planUpgradeRoom(input: UpgradeInput): { events: PlannedStateEven
       final = withFormerCreators(final, input.oldPrivilegedCreators);
     }
     const needed = powerLevelsRequirement(final);
-    const users = isObject(final.users) ? final.users : {};
+    const users = isJsonObject(final.users) ? final.users : {};
     const own = typeof users[creator] === 'number' ? (users[creator] as number) : undefined;
     if (!version.auth.privilegedCreators && (own === undefined || own < needed)) {
       // Temporarily raise the upgrader so the remaining state is accepted.
@@ -108,9 +108,9 @@ export function planUpgradeRoom(input: UpgradeInput): { events: PlannedStateEven
  * the highest level the room uses (at least 100), so they can still run the new room.
  */
 function withFormerCreators(pl: Record<string, unknown>, creators: readonly string[]): Record<string, unknown> {
-  const users: Record<string, unknown> = isObject(pl.users) ? { ...pl.users } : {};
+  const users: Record<string, unknown> = isJsonObject(pl.users) ? { ...pl.users } : {};
   const levels = [100, powerLevelsRequirement(pl), ...Object.values(users).filter((v): v is number => typeof v === 'number')];
-  const events = isObject(pl.events) ? Object.values(pl.events).filter((v): v is number => typeof v === 'number') : [];
+  const events = isJsonObject(pl.events) ? Object.values(pl.events).filter((v): v is number => typeof v === 'number') : [];
   const top = Math.max(...levels, ...events);
   for (const c of creators) users[c] = top;
   return { ...pl, users };
@@ -118,7 +118,7 @@ function withFormerCreators(pl: Record<string, unknown>, creators: readonly stri
 
 /** The highest level any transferred state event needs under this power-levels content. */
 function powerLevelsRequirement(pl: Record<string, unknown>): number {
-  const events = isObject(pl.events) ? pl.events : {};
+  const events = isJsonObject(pl.events) ? pl.events : {};
   const stateDefault = typeof pl.state_default === 'number' ? pl.state_default : 50;
   let need = stateDefault;
   for (const type of UPGRADE_TRANSFERRED_STATE) {

@@ -1,6 +1,7 @@
 // D1 access for room aliases, directory visibility and the published-directory summaries
 // (migrations/0006_rooms.sql `room_aliases`, `room_directory`; 0007_room_directory.sql
 // `room_summaries`).
+import type { RoomSummaryFields } from '../core/room-summary.js';
 
 export interface AliasRow {
   alias: string;
@@ -54,16 +55,8 @@ export const setVisibility = (db: D1Database, roomId: string, visibility: Visibi
     .bind(roomId, visibility)
     .run();
 
-export interface RoomSummary {
-  name: string | null;
-  topic: string | null;
-  canonical_alias: string | null;
-  avatar_url: string | null;
-  join_rule: string | null;
-  history_visibility: string | null;
-  guest_access: string | null;
-  room_type: string | null;
-}
+/** The summary columns of `room_summaries`, as core computes them from the room's state. */
+export type RoomSummary = RoomSummaryFields;
 
 /**
  * Stores a room's summary as of the room's stream position `stream`; an existing summary of a

@@ -4,7 +4,7 @@ import type { Config } from '../config.js';
 import { MatrixError, forbidden } from '../core/errors.js';
 import * as usersDb from '../db/users.js';
 import { hashPassword, verifyPassword } from './passwords.js';
-import { startSession, type SessionTokens } from './sessions.js';
+import { loginResponse, type SessionTokens } from './sessions.js';
 import { resolveLocalUser } from './users.js';
 
 export const LOGIN_FLOWS = [{ type: 'm.login.password' }];
@@ -44,14 +44,5 @@ export async function login(
     throw forbidden('Invalid username or password');
   }
   if (check.needsRehash) await usersDb.setPasswordHash(db, userId, await hashPassword(req.password, config.passwordHashIterations)).run();
-  const tokens = await startSession(db, {
-    userId,
-    deviceId: req.device_id,
-    displayName: req.initial_device_display_name,
-    refreshable: req.refresh_token === true,
-    accessTokenLifetimeMs: config.accessTokenLifetimeMs,
-    now: ctx.now,
-    ip: ctx.ip,
-  });
-  return { user_id: userId, home_server: config.serverName, ...tokens };
+  return loginResponse(db, config, ctx, userId, req);
 }

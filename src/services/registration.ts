@@ -7,7 +7,7 @@ import * as uiaDb from '../db/uia.js';
 import * as usersDb from '../db/users.js';
 import { randomString, randomToken } from '../platform/random.js';
 import { hashPassword } from './passwords.js';
-import { startSession, type SessionTokens } from './sessions.js';
+import { loginResponse, startSession, type SessionTokens } from './sessions.js';
 import { finishUia, runUia, type AuthDict, type UiaStage } from './uia.js';
 import { invalidLocalpartReason, userIdFor } from './users.js';
 
@@ -95,16 +95,7 @@ export async function register(
   });
   await finishUia(db, done);
   if (req.inhibit_login) return { user_id: userId, home_server: config.serverName };
-  const tokens = await startSession(db, {
-    userId,
-    deviceId: req.device_id,
-    displayName: req.initial_device_display_name,
-    refreshable: req.refresh_token === true,
-    accessTokenLifetimeMs: config.accessTokenLifetimeMs,
-    now: ctx.now,
-    ip: ctx.ip,
-  });
-  return { user_id: userId, home_server: config.serverName, ...tokens };
+  return loginResponse(db, config, ctx, userId, req);
 }
 
 async function freeRandomLocalpart(db: D1Database, config: Config): Promise<string> {

@@ -57,6 +57,36 @@ export interface SessionTokens {
   expires_in_ms?: number;
 }
 
+/** What /login and /register accept about the session they start. */
+export interface SessionRequest {
+  device_id?: string | undefined;
+  initial_device_display_name?: string | undefined;
+  refresh_token?: boolean | undefined;
+}
+
+/**
+ * The answer /login and /register give: a session for `userId` started as the client asked
+ * (device ID and name, refresh token or not).
+ */
+export async function loginResponse(
+  db: D1Database,
+  config: { serverName: string; accessTokenLifetimeMs: number },
+  ctx: { now: number; ip: string | null },
+  userId: string,
+  req: SessionRequest,
+): Promise<{ user_id: string; home_server: string } & SessionTokens> {
+  const tokens = await startSession(db, {
+    userId,
+    deviceId: req.device_id,
+    displayName: req.initial_device_display_name,
+    refreshable: req.refresh_token === true,
+    accessTokenLifetimeMs: config.accessTokenLifetimeMs,
+    now: ctx.now,
+    ip: ctx.ip,
+  });
+  return { user_id: userId, home_server: config.serverName, ...tokens };
+}
+
 /**
  * Creates (or re-uses) a device and issues its tokens. Re-using a device ID invalidates the
  * tokens it had, so one device is one session.

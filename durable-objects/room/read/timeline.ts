@@ -98,7 +98,7 @@ function lazyMembers(ctx: SerializeContext, rows: readonly EventRow[], at?: Even
   const latestBySender = new Map<string, EventRow>();
   for (const row of rows) {
     const seen = latestBySender.get(row.sender);
-    if (!seen || row.depth > seen.depth || (row.depth === seen.depth && row.stream > seen.stream)) latestBySender.set(row.sender, row);
+    if (!seen || isLater(row, seen)) latestBySender.set(row.sender, row);
   }
   const ids = new Set<string>();
   for (const [sender, row] of latestBySender) {
@@ -204,9 +204,12 @@ export function currentPosition(store: RoomStore): Position {
   return maxTopological(store.sql);
 }
 
+/** Topological order: (depth, stream). */
+const isLater = (a: Position, b: Position): boolean => a.depth > b.depth || (a.depth === b.depth && a.stream > b.stream);
+
 function newest(rows: readonly EventRow[]): EventRow | undefined {
   let best: EventRow | undefined;
-  for (const r of rows) if (!best || r.depth > best.depth || (r.depth === best.depth && r.stream > best.stream)) best = r;
+  for (const r of rows) if (!best || isLater(r, best)) best = r;
   return best;
 }
 

@@ -1,9 +1,8 @@
 // The Room object's SQLite schema (documented in ../room-schema.md), created or upgraded in
 // the constructor inside blockConcurrencyWhile. `meta.schema_version` records what exists;
 // each step upgrades from the previous version so old objects keep working.
-import { first, run, type Sql } from './sql.js';
-
-export const SCHEMA_VERSION = 3;
+import { runMigrations } from './migrations.js';
+import type { Sql } from './sql.js';
 
 const V1 = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -111,15 +110,9 @@ CREATE INDEX txn_ids_by_ts ON txn_ids (created_ts);
 CREATE INDEX txns_by_ts ON txns (created_ts);
 `;
 
-const STEPS: Record<number, string> = { 1: V1, 2: V2, 3: V3 };
+/** Step n is schema version n + 1. */
+const STEPS = [V1, V2, V3];
 
 export function migrate(sql: Sql): void {
-  run(sql, 'CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID');
-  const row = first<{ value: string }>(sql, "SELECT value FROM meta WHERE key = 'schema_version'");
-  let version = row ? Number(row.value) : 0;
-  while (version < SCHEMA_VERSION) {
-    version += 1;
-    sql.exec(STEPS[version]!);
-    run(sql, "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)", String(version));
-  }
+  runMigrations(sql, 'schema_version', STEPS);
 }

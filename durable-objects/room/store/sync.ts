@@ -3,9 +3,8 @@
 // receipts.ts), and the outbox rows that notify User objects. Created by `migrateSync` in the
 // constructor, versioned apart from the event store (`meta.sync_schema_version`) so that the
 // two can evolve independently.
+import { runMigrations } from './migrations.js';
 import { all, first, run, type Sql } from './sql.js';
-
-const SYNC_SCHEMA_VERSION = 1;
 
 const V1 = `
 CREATE TABLE IF NOT EXISTS sync_listeners (
@@ -25,12 +24,7 @@ CREATE INDEX IF NOT EXISTS receipts_by_stream ON receipts (stream);
 `;
 
 export function migrateSync(sql: Sql): void {
-  run(sql, 'CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID');
-  const row = first<{ value: string }>(sql, "SELECT value FROM meta WHERE key = 'sync_schema_version'");
-  const version = row ? Number(row.value) : 0;
-  if (version >= SYNC_SCHEMA_VERSION) return;
-  sql.exec(V1);
-  run(sql, "INSERT OR REPLACE INTO meta (key, value) VALUES ('sync_schema_version', ?)", String(SYNC_SCHEMA_VERSION));
+  runMigrations(sql, 'sync_schema_version', [V1]);
 }
 
 /** A lease within this much of the asked one is kept as it is (saves a write per read). */

@@ -1,8 +1,7 @@
 // The User object's SQLite schema (documented in ../user-schema.md), created or upgraded in
 // the constructor inside blockConcurrencyWhile; `meta.schema_version` records what exists.
+import { runMigrations } from '../../room/store/migrations.js';
 import { first, run, type Sql } from './sql.js';
-
-export const SCHEMA_VERSION = 1;
 
 const V1 = `
 CREATE TABLE stream (
@@ -59,17 +58,11 @@ CREATE TABLE lazy_members (
 CREATE INDEX lazy_members_recent ON lazy_members (device_id, room_id, position);
 `;
 
-const STEPS: Record<number, string> = { 1: V1 };
+/** Step n is schema version n + 1. */
+const STEPS = [V1];
 
 export function migrate(sql: Sql): void {
-  run(sql, 'CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID');
-  const row = first<{ value: string }>(sql, "SELECT value FROM meta WHERE key = 'schema_version'");
-  let version = row ? Number(row.value) : 0;
-  while (version < SCHEMA_VERSION) {
-    version += 1;
-    sql.exec(STEPS[version]!);
-    run(sql, "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)", String(version));
-  }
+  runMigrations(sql, 'schema_version', STEPS);
 }
 
 export function getMeta(sql: Sql, key: string): string | undefined {

@@ -9,10 +9,9 @@ import { isValidUserId } from './ids.js';
 import { NAMED_LEVELS, parsePowerLevel, type PowerLevelsView } from './power-levels.js';
 import type { AuthRules } from './rules.js';
 import { ALLOW, reject, type AuthOutcome } from './types.js';
+import { isJsonObject } from '../json/object.js';
 
 type Json = Record<string, unknown>;
-const isObject = (value: unknown): value is Json =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** A JSON integer in the canonical range, the only power-level value from v10. */
 const isInteger = (value: unknown): boolean => typeof value === 'number' && Number.isSafeInteger(value);
@@ -39,7 +38,7 @@ export function checkPowerLevelsEvent(
     for (const name of ['events', 'notifications']) {
       if (!Object.hasOwn(content, name)) continue;
       const map = content[name];
-      if (!isObject(map) || !Object.values(map).every(isInteger)) {
+      if (!isJsonObject(map) || !Object.values(map).every(isInteger)) {
         return reject(`m.room.power_levels: ${name} is present and not an object with values that are integers`);
       }
     }
@@ -48,7 +47,7 @@ export function checkPowerLevelsEvent(
   // IDs with values that are integers (before v10: "or a string that is an integer"), reject.
   if (Object.hasOwn(content, 'users')) {
     const users = content['users'];
-    if (!isObject(users)) return reject('m.room.power_levels: users is not an object');
+    if (!isJsonObject(users)) return reject('m.room.power_levels: users is not an object');
     for (const [userId, level] of Object.entries(users)) {
       if (!isValidUserId(userId)) return reject(`m.room.power_levels: users key ${JSON.stringify(userId)} is not a valid user ID`);
       if (parsePowerLevel(rules, level) === undefined) {
@@ -59,7 +58,7 @@ export function checkPowerLevelsEvent(
   // 10.4. (v12) If the users property in content contains the sender of the m.room.create
   // event or any of the additional_creators array (if present) from the content of the
   // m.room.create event, reject.
-  if (rules.privilegedCreators && isObject(content['users'])) {
+  if (rules.privilegedCreators && isJsonObject(content['users'])) {
     const users = content['users'];
     for (const creator of roomCreators(rules, create)) {
       if (Object.hasOwn(users, creator)) {
@@ -75,7 +74,7 @@ export function checkPowerLevelsEvent(
   // Before v10 every compared value must still read as an integer (Synapse and Ruma refuse
   // values that do not, though the rule text only names `users`).
   const changes = (oldMap: unknown, newMap: unknown, keys?: readonly string[]): Change[] | AuthOutcome =>
-    diff(rules, isObject(oldMap) ? oldMap : {}, isObject(newMap) ? newMap : {}, keys);
+    diff(rules, isJsonObject(oldMap) ? oldMap : {}, isJsonObject(newMap) ? newMap : {}, keys);
 
   // 10.6. For the properties users_default, events_default, state_default, ban, redact, kick,
   // invite check if they were added, changed or removed. For each found alteration:

@@ -6,6 +6,7 @@
 import type { AuthEvent } from '../events/types.js';
 import { creatorOf, roomCreators } from './creators.js';
 import type { AuthRules } from './rules.js';
+import { isJsonObject } from '../json/object.js';
 
 export type NamedLevel =
   | 'ban'
@@ -142,9 +143,6 @@ export function powerLevelsView(
 /** The maps of power-levels content whose values are power levels. */
 const LEVEL_MAPS = ['users', 'events', 'notifications'] as const;
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 /**
  * Why power-levels content holds a value the room version cannot read as a power level (a
  * named level, or an entry of `users`, `events` or `notifications`), or undefined if every
@@ -159,7 +157,7 @@ export function unreadablePowerLevel(rules: AuthRules, content: Record<string, u
   for (const map of LEVEL_MAPS) {
     if (!Object.hasOwn(content, map)) continue;
     const levels = content[map];
-    if (!isObject(levels)) return `${map} is not an object`;
+    if (!isJsonObject(levels)) return `${map} is not an object`;
     for (const [key, value] of Object.entries(levels)) {
       if (parsePowerLevel(rules, value) === undefined) return `${map}.${key} is not a power level`;
     }
@@ -183,7 +181,7 @@ export function integerPowerLevels(rules: AuthRules, content: Record<string, unk
   for (const map of LEVEL_MAPS) {
     if (!Object.hasOwn(out, map)) continue;
     const levels = out[map];
-    if (!isObject(levels)) {
+    if (!isJsonObject(levels)) {
       delete out[map];
       continue;
     }

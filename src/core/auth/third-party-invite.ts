@@ -6,10 +6,9 @@
 import type { AuthEvent } from '../events/types.js';
 import { canonicalJsonBytes } from '../json/canonical.js';
 import { ALLOW, reject, type AuthContext, type AuthOutcome, type StateLookup } from './types.js';
+import { isJsonObject } from '../json/object.js';
 
 type Json = Record<string, unknown>;
-const isObject = (value: unknown): value is Json =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Rules 5.4.1.1-8 for an invite whose content has a `third_party_invite` property. */
 export function checkThirdPartyInvite(
@@ -22,8 +21,8 @@ export function checkThirdPartyInvite(
   if (targetMembership === 'ban') return reject('third-party invite: the target user is banned');
   // 2. If content.third_party_invite does not have a signed property, reject.
   const tpi = event.content['third_party_invite'];
-  const signed = isObject(tpi) ? tpi['signed'] : undefined;
-  if (!isObject(signed)) return reject('third-party invite: content.third_party_invite does not have a signed property');
+  const signed = isJsonObject(tpi) ? tpi['signed'] : undefined;
+  if (!isJsonObject(signed)) return reject('third-party invite: content.third_party_invite does not have a signed property');
   // 3. If signed does not have mxid and token properties, reject.
   const { mxid, token } = signed;
   if (typeof mxid !== 'string' || typeof token !== 'string') {
@@ -52,7 +51,7 @@ function publicKeys(content: Json): string[] {
   const list = content['public_keys'];
   if (Array.isArray(list)) {
     for (const item of list) {
-      if (isObject(item) && typeof item['public_key'] === 'string') keys.push(item['public_key']);
+      if (isJsonObject(item) && typeof item['public_key'] === 'string') keys.push(item['public_key']);
     }
   }
   return keys;
@@ -61,7 +60,7 @@ function publicKeys(content: Json): string[] {
 function signedByAnyKey(signed: Json, keys: string[], ctx: AuthContext): boolean {
   const verify = ctx.verifyEd25519;
   const signatures = signed['signatures'];
-  if (!verify || !isObject(signatures) || keys.length === 0) return false;
+  if (!verify || !isJsonObject(signatures) || keys.length === 0) return false;
   // Signing JSON: the object without `signatures` and `unsigned`, as canonical JSON.
   const { signatures: _s, unsigned: _u, ...unsignedPart } = signed;
   let message: Uint8Array;
@@ -71,7 +70,7 @@ function signedByAnyKey(signed: Json, keys: string[], ctx: AuthContext): boolean
     return false; // not representable as canonical JSON, so nothing can have signed it
   }
   for (const block of Object.values(signatures)) {
-    if (!isObject(block)) continue;
+    if (!isJsonObject(block)) continue;
     for (const [keyId, signature] of Object.entries(block)) {
       if (!keyId.startsWith('ed25519:') || typeof signature !== 'string') continue;
       for (const key of keys) {

@@ -5,6 +5,7 @@ import * as ed from '@noble/ed25519';
 import { sha512 } from '@noble/hashes/sha2.js';
 import { canonicalJsonBytes, type CanonicalJsonOptions } from '../json/canonical.js';
 import { decodeBase64, encodeBase64 } from '../json/base64.js';
+import { isJsonObject } from '../json/object.js';
 
 // The synchronous API of @noble/ed25519 needs a synchronous SHA-512.
 ed.hashes.sha512 = sha512;
@@ -19,10 +20,6 @@ export const ED25519 = 'ed25519';
 export function keyAlgorithm(keyId: string): string {
   const colon = keyId.indexOf(':');
   return colon < 0 ? keyId : keyId.slice(0, colon);
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 function withoutSignaturesAndUnsigned(obj: object): Record<string, unknown> {
@@ -43,8 +40,8 @@ export function signingPayload(obj: object, options?: CanonicalJsonOptions): Uin
 export function withSignature<T extends object>(obj: T, serverName: string, keyId: string, signatureB64: string): Signed<T> {
   const existing = (obj as { signatures?: unknown }).signatures;
   // Built with Object.fromEntries so that a hostile `__proto__` entity stays a plain key.
-  const entries = isObject(existing)
-    ? Object.entries(existing).filter((e): e is [string, Record<string, string>] => isObject(e[1]))
+  const entries = isJsonObject(existing)
+    ? Object.entries(existing).filter((e): e is [string, Record<string, string>] => isJsonObject(e[1]))
     : [];
   const own = entries.find(([entity]) => entity === serverName)?.[1];
   const signatures: Signatures = Object.fromEntries([
@@ -103,9 +100,9 @@ export function verifyJsonSignature(
   options?: CanonicalJsonOptions,
 ): boolean {
   const signatures = (obj as { signatures?: unknown }).signatures;
-  if (!isObject(signatures) || !Object.hasOwn(signatures, serverName)) return false;
+  if (!isJsonObject(signatures) || !Object.hasOwn(signatures, serverName)) return false;
   const entry = signatures[serverName];
-  if (!isObject(entry)) return false;
+  if (!isJsonObject(entry)) return false;
   const b64 = Object.hasOwn(entry, keyId) ? entry[keyId] : undefined;
   if (typeof b64 !== 'string' || keyAlgorithm(keyId) !== ED25519) return false;
   const signature = decodeBase64(b64);

@@ -10,6 +10,7 @@ import { isValidUserId } from '../ids/user-id.js';
 import { utf8ByteLength } from '../ids/common.js';
 import type { AuthEvent, EventReference, Pdu } from './types.js';
 import type { RoomVersion } from '../room-versions.js';
+import { isJsonObject } from '../json/object.js';
 
 export type FormatCheck = { readonly ok: true } | { readonly ok: false; readonly reason: string };
 
@@ -26,10 +27,6 @@ type Json = Record<string, unknown>;
 const OK: FormatCheck = Object.freeze({ ok: true });
 const fail = (reason: string): FormatCheck => ({ ok: false, reason });
 
-function isObject(value: unknown): value is Json {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
 function isInteger(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value);
 }
@@ -44,7 +41,7 @@ function findNonCanonicalNumber(value: unknown, path: string): string | undefine
       const bad = findNonCanonicalNumber(value[i], `${path}[${i}]`);
       if (bad !== undefined) return bad;
     }
-  } else if (isObject(value)) {
+  } else if (isJsonObject(value)) {
     for (const key of Object.keys(value)) {
       const bad = findNonCanonicalNumber(value[key], path ? `${path}.${key}` : key);
       if (bad !== undefined) return bad;
@@ -61,7 +58,7 @@ function checkReferences(name: string, refs: unknown, max: number, version: Room
       // v1-2: `[event_id, {sha256}]` pairs (pdu_v1: minItems 2, maxItems 2; event_hash requires sha256).
       if (!Array.isArray(ref) || ref.length !== 2) return fail(`${name} entry is not an [event_id, hashes] pair`);
       if (typeof ref[0] !== 'string' || !isValidEventId(ref[0], version.eventIdFormat)) return fail(`${name} has an invalid event ID`);
-      if (!isObject(ref[1]) || typeof ref[1].sha256 !== 'string') return fail(`${name} entry has no sha256 hash`);
+      if (!isJsonObject(ref[1]) || typeof ref[1].sha256 !== 'string') return fail(`${name} entry has no sha256 hash`);
     } else if (typeof ref !== 'string' || !isValidEventId(ref, version.eventIdFormat)) {
       return fail(`${name} has an invalid event ID`);
     }
@@ -84,10 +81,10 @@ function checkRoomId(pdu: Json, version: RoomVersion): FormatCheck {
 }
 
 function checkSignaturesShape(signatures: unknown): FormatCheck {
-  if (!isObject(signatures)) return fail('signatures is not an object');
+  if (!isJsonObject(signatures)) return fail('signatures is not an object');
   for (const entity of Object.keys(signatures)) {
     const sigs = signatures[entity];
-    if (!isObject(sigs)) return fail('signatures entry is not an object');
+    if (!isJsonObject(sigs)) return fail('signatures entry is not an object');
     if (!Object.values(sigs).every((s) => typeof s === 'string')) return fail('signature is not a string');
   }
   return OK;
@@ -108,11 +105,11 @@ function checkFields(pdu: Json, version: RoomVersion): FormatCheck {
   if (typeof ts !== 'number' || (version.enforceCanonicalJson && !Number.isInteger(ts))) {
     return fail('origin_server_ts is not an integer');
   }
-  if (!isObject(pdu.content)) return fail('content is not an object');
-  if (!isObject(pdu.hashes) || typeof pdu.hashes.sha256 !== 'string') return fail('hashes.sha256 is missing');
+  if (!isJsonObject(pdu.content)) return fail('content is not an object');
+  if (!isJsonObject(pdu.hashes) || typeof pdu.hashes.sha256 !== 'string') return fail('hashes.sha256 is missing');
   const signatures = checkSignaturesShape(pdu.signatures);
   if (!signatures.ok) return signatures;
-  if (pdu.unsigned !== undefined && !isObject(pdu.unsigned)) return fail('unsigned is not an object');
+  if (pdu.unsigned !== undefined && !isJsonObject(pdu.unsigned)) return fail('unsigned is not an object');
   // depth: "Must be less than the maximum value for an integer (2^63 - 1)"; v6+ 2^53 - 1.
   if (!isInteger(pdu.depth) || pdu.depth < 0) return fail('depth is not a non-negative integer');
   if (pdu.depth > version.eventFormat.maxDepth) return fail('depth is too large');
@@ -139,7 +136,7 @@ function checkFields(pdu: Json, version: RoomVersion): FormatCheck {
  * integer and cannot be told apart.
  */
 export function checkEventFormat(pdu: unknown, version: RoomVersion): FormatCheck {
-  if (!isObject(pdu)) return fail('event is not an object');
+  if (!isJsonObject(pdu)) return fail('event is not an object');
   try {
     // v6+: "Servers MUST strictly enforce the JSON format ... discarding of events over federation".
     if (version.enforceCanonicalJson) {
@@ -172,7 +169,7 @@ function referenceIds(refs: unknown): string[] {
  * no `room_id`, gets the room ID its own event ID implies. `roomId` overrides the event's.
  */
 export function toAuthEvent(pdu: Pdu, eventId: string, roomId: string | undefined, version: RoomVersion): AuthEvent {
-  const content = isObject(pdu.content) ? pdu.content : {};
+  const content = isJsonObject(pdu.content) ? pdu.content : {};
   const redacts = version.eventFormat.redactsInContent ? content.redacts : pdu.redacts;
   const ownRoomId =
     typeof pdu.room_id === 'string'

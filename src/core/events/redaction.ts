@@ -6,6 +6,7 @@
 // "Upon receipt of a redaction event, the server must strip off any keys not in the
 // following list ... The content object must also be stripped of all keys, unless it is
 // one of the following event types".
+import { isJsonObject } from '../json/object.js';
 
 export interface RedactionRules {
   /** v1-10 keep the top-level `origin`, `membership` and `prev_state`; v11: "no longer protected from redaction". */
@@ -94,10 +95,6 @@ export function keptContentKeys(type: string, rules: RedactionRules): readonly s
   }
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
 function pick(source: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
   // Object.fromEntries keeps a hostile `__proto__` key a plain property.
   return Object.fromEntries(keys.filter((k) => Object.hasOwn(source, k)).map((k) => [k, source[k]]));
@@ -108,7 +105,7 @@ function redactContent(type: string, content: Record<string, unknown>, rules: Re
   if (kept === 'all') return { ...content };
   const out = pick(content, kept);
   // v11: "Additionally, it allows the `signed` key of the `third_party_invite` key."
-  if (type === 'm.room.member' && rules.keepMemberThirdPartyInviteSigned && isObject(content.third_party_invite)) {
+  if (type === 'm.room.member' && rules.keepMemberThirdPartyInviteSigned && isJsonObject(content.third_party_invite)) {
     out.third_party_invite = pick(content.third_party_invite, ['signed']);
   }
   return out;
@@ -124,6 +121,6 @@ export function redactEvent<T extends object>(event: T, rules: RedactionRules): 
   const keys = rules.keepOriginMembershipAndPrevState ? [...ALWAYS_KEPT_KEYS, ...V1_ONLY_KEYS] : ALWAYS_KEPT_KEYS;
   const out = pick(source, keys);
   const type = typeof source.type === 'string' ? source.type : '';
-  out.content = redactContent(type, isObject(source.content) ? source.content : {}, rules);
+  out.content = redactContent(type, isJsonObject(source.content) ? source.content : {}, rules);
   return out;
 }

@@ -31,26 +31,29 @@ export const newMediaId = () => randomString(24);
 
 export const mxcUri = (serverName: string, mediaId: string) => `mxc://${serverName}/${mediaId}`;
 
+/** Streams an upload to R2 within the configured size limit. */
+const storeInput = (env: MediaEnv, input: UploadInput) =>
+  storeUpload(env.bucket, input.body, { declaredLength: input.declaredLength, maxBytes: env.config.media.maxUploadBytes, contentType: input.contentType });
+
+/** The D1 row that makes a stored upload visible under `mediaId`. */
+const uploadedRow = (mediaId: string, userId: string, input: UploadInput, stored: { size: number; sha256: string; blobKey: string }) => ({
+  mediaId,
+  userId,
+  now: Date.now(),
+  contentType: input.contentType,
+  uploadName: input.uploadName,
+  size: stored.size,
+  sha256: stored.sha256,
+  blobKey: stored.blobKey,
+});
+
 export type UploadOutcome = { ok: true; contentUri: string } | { ok: false; reason: 'too_large' | 'incomplete' };
 
 export async function uploadMedia(env: MediaEnv, userId: string, input: UploadInput): Promise<UploadOutcome> {
-  const stored = await storeUpload(env.bucket, input.body, {
-    declaredLength: input.declaredLength,
-    maxBytes: env.config.media.maxUploadBytes,
-    contentType: input.contentType,
-  });
+  const stored = await storeInput(env, input);
   if (!stored.ok) return stored;
   const mediaId = newMediaId();
-  const blobKey = await insertUploadedMedia(env.db, {
-    mediaId,
-    userId,
-    now: Date.now(),
-    contentType: input.contentType,
-    uploadName: input.uploadName,
-    size: stored.size,
-    sha256: stored.sha256,
-    blobKey: stored.blobKey,
-  });
+  const blobKey = await insertUploadedMedia(env.db, uploadedRow(mediaId, userId, input, stored));
   if (blobKey !== stored.blobKey) env.waitUntil(deleteBlob(env.bucket, stored.blobKey));
   return { ok: true, contentUri: mxcUri(env.config.serverName, mediaId) };
 }
@@ -74,22 +77,9 @@ export type UploadToIdOutcome =
 export async function uploadToMediaId(env: MediaEnv, userId: string, mediaId: string, input: UploadInput): Promise<UploadToIdOutcome> {
   const check = await pendingState(env.db, userId, mediaId, Date.now());
   if (check !== 'ok') return { ok: false, reason: check };
-  const stored = await storeUpload(env.bucket, input.body, {
-    declaredLength: input.declaredLength,
-    maxBytes: env.config.media.maxUploadBytes,
-    contentType: input.contentType,
-  });
+  const stored = await storeInput(env, input);
   if (!stored.ok) return stored;
-  const blobKey = await completePendingMedia(env.db, {
-    mediaId,
-    userId,
-    now: Date.now(),
-    contentType: input.contentType,
-    uploadName: input.uploadName,
-    size: stored.size,
-    sha256: stored.sha256,
-    blobKey: stored.blobKey,
-  });
+  const blobKey = await completePendingMedia(env.db, uploadedRow(mediaId, userId, input, stored));
   if (blobKey !== stored.blobKey) env.waitUntil(deleteBlob(env.bucket, stored.blobKey));
   if (blobKey !== null) return { ok: true };
   // Lost a race with another upload to the same ID, or it expired meanwhile.

@@ -6,13 +6,12 @@
 // auth rules check (and this server's signature, which every local event has).
 import type { RoomRpc } from '../../../durable-objects/room/api.js';
 import { serverNameOf } from '../../core/ids/index.js';
+import { isJsonObject } from '../../core/json/object.js';
 import { getRoomVersion } from '../../core/room-versions.js';
 import { type Result, type RoomsDeps, fail, membershipIn, ok, roomPowerLevels, roomStub, stateContent } from './common.js';
 
 /** Joined members read per page while looking for an authoriser among default-level users. */
 const MEMBER_PAGE = 1000;
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * The `join_authorised_via_users_server` for a user joining without an invite: undefined when
@@ -38,7 +37,7 @@ export async function restrictedJoinAuthoriser(
 
   const allowed = Array.isArray(joinRules?.allow) ? joinRules.allow : [];
   const rooms = allowed
-    .filter((c): c is Record<string, unknown> => isObject(c) && c.type === 'm.room_membership' && typeof c.room_id === 'string')
+    .filter((c): c is Record<string, unknown> => isJsonObject(c) && c.type === 'm.room_membership' && typeof c.room_id === 'string')
     .map((c) => c.room_id as string);
   const memberships = await Promise.all(rooms.map((roomId) => membershipIn(roomStub(deps.env, roomId), userId)));
   if (!memberships.includes('join')) {
@@ -72,7 +71,7 @@ async function findAuthoriser(deps: RoomsDeps, stub: RoomRpc, creator: string): 
   };
   const named = new Set<string>([creator]);
   if (Array.isArray(create?.additional_creators)) for (const u of create.additional_creators) if (typeof u === 'string') named.add(u);
-  if (isObject(plContent?.users)) for (const u of Object.keys(plContent.users)) named.add(u);
+  if (isJsonObject(plContent?.users)) for (const u of Object.keys(plContent.users)) named.add(u);
   const candidates = [...named].filter((u) => local(u) && pl.userLevel(u) >= inviteLevel).sort((a, b) => pl.userLevel(b) - pl.userLevel(a));
   for (const u of candidates) if ((await membershipIn(stub, u)) === 'join') return u;
   if (pl.level('users_default') < inviteLevel) return undefined;

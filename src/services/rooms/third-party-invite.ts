@@ -153,7 +153,10 @@ export async function onBind(deps: ThirdPartyDeps, invites: readonly OnBindInvit
   let last: Failure | undefined;
   for (const invite of invites) {
     const r = await exchangeInvite(deps, invite);
-    if (!r.ok) {
+    if (r.ok && r.value === 'not-here') {
+      // A room on another server needs PUT /exchange_third_party_invite on a resident server.
+      console.warn(`3pid/onbind: skipped the invite of ${invite.mxid} to ${invite.room_id}: the room is not on this server and federation is not supported yet`);
+    } else if (!r.ok) {
       console.warn(`3pid/onbind: the invite of ${invite.mxid} to ${invite.room_id} failed: ${r.errcode} ${r.error}`);
       last = r;
     }
@@ -161,19 +164,16 @@ export async function onBind(deps: ThirdPartyDeps, invites: readonly OnBindInvit
   return last ?? ok({});
 }
 
-async function exchangeInvite(deps: ThirdPartyDeps, invite: OnBindInvite): Promise<Result<void>> {
+/** Exchanges one signed block for an invite; 'not-here' when this server does not have the room. */
+async function exchangeInvite(deps: ThirdPartyDeps, invite: OnBindInvite): Promise<Result<'invited' | 'not-here'>> {
   // The identity server calls the homeserver of the user who bound the address.
   if (serverNameOf(invite.mxid) !== deps.serverName) return fail(400, 'M_INVALID_PARAM', `${invite.mxid} is not a user of this server`);
   const stub = roomStub(deps.env, invite.room_id);
-  if (!(await stub.getRoomInfo()).ok) {
-    // A room on another server needs PUT /exchange_third_party_invite on a resident server.
-    console.warn(`3pid/onbind: skipped the invite of ${invite.mxid} to ${invite.room_id}: the room is not on this server and federation is not supported yet`);
-    return ok(undefined);
-  }
+  if (!(await stub.getRoomInfo()).ok) return ok('not-here');
   const current = await membershipIn(stub, invite.mxid);
   // A retried notification, or a user already in the room: nothing to exchange (an invite
   // would turn a joined member back into an invitee).
-  if (current === 'invite' || current === 'join') return ok(undefined);
+  if (current === 'invite' || current === 'join') return ok('invited');
   const token = invite.signed.token;
   const tpi = await stub.getStateEvent({ type: 'm.room.third_party_invite', stateKey: token });
   if (!tpi.ok) return fail(403, 'M_FORBIDDEN', `No third-party invite with token ${token} in ${invite.room_id}`);
@@ -186,7 +186,7 @@ async function exchangeInvite(deps: ThirdPartyDeps, invite: OnBindInvite): Promi
   const verified = await verifySigned(deps, invite, content, current, tpi.event.sender, tpiContent);
   if (!verified.ok) return verified;
   const sent = await sendMember(deps, invite.room_id, stub, invite.sender, invite.mxid, content);
-  return sent.ok ? ok(undefined) : sent;
+  return sent.ok ? ok('invited') : sent;
 }
 
 /**
@@ -279,10 +279,10 @@ export async function joinWithThirdPartySigned(
   const resolved = await resolveRoom(deps, roomIdOrAlias);
   if (!resolved.ok) return resolved;
   const roomId = resolved.value;
-  if (!(await roomStub(deps.env, roomId).getRoomInfo()).ok) {
-    return fail(404, 'M_NOT_FOUND', `Room ${roomId} is not known to this server (joining over federation is not supported yet)`);
-  }
   const exchanged = await exchangeInvite(deps, { mxid: requester.userId, room_id: roomId, sender: signed.sender, signed });
   if (!exchanged.ok) return exchanged;
+  if (exchanged.value === 'not-here') {
+    return fail(404, 'M_NOT_FOUND', `Room ${roomId} is not known to this server (joining over federation is not supported yet)`);
+  }
   return joinRoom(deps, requester, roomId, { reason });
 }
