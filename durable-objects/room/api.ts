@@ -10,7 +10,7 @@
 // not yet signed), then calls `env.ROOMS.getByName(roomId).createRoom({ createEvent: pdu, ... })`.
 // The object checks the create event, signs it with the server key and stores it with the
 // initial events, all or nothing.
-import type { JsonObject, JsonValue, Pdu } from '../../src/core/events/types.js';
+import type { JsonObject, Pdu } from '../../src/core/events/types.js';
 import type { RoomEventFilter } from '../../src/core/filters.js';
 import type {
   SetReceiptInput,
@@ -179,23 +179,9 @@ export type GetEventResult = { ok: true; event: ClientEvent } | RoomFailure;
  * A stored PDU as it crosses RPC: the Pdu fields without its open index signature (which
  * the RPC types cannot serialise); extra top-level keys are still there at runtime.
  */
-export interface WirePdu {
-  event_id?: string;
-  room_id?: string;
-  sender: string;
-  origin?: string;
-  origin_server_ts: number;
-  type: string;
-  state_key?: string;
-  content: JsonObject;
-  prev_events: JsonValue[];
-  auth_events: JsonValue[];
-  depth: number;
-  hashes: { sha256: string };
-  signatures: Record<string, Record<string, string>>;
-  unsigned?: JsonObject;
-  redacts?: string;
-}
+export type WirePdu = {
+  [K in keyof Pdu as string extends K ? never : K]: Pdu[K];
+};
 
 export type GetPduResult = { ok: true; pdu: WirePdu; rejected: boolean; softFailed: boolean; outlier: boolean } | RoomFailure;
 
