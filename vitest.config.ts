@@ -31,6 +31,10 @@ export default defineConfig({
         REGISTRATION_SHARED_SECRET: 'test-shared-secret',
         RATE_LIMIT_REGISTER: 'off',
         RATE_LIMIT_LOGIN: 'off',
+        // Outbound guard: nothing listens on 127.0.0.1:1, so tests can reach an identity server
+        // that is down; names are never resolved on the internet (the resolver is down too).
+        OUTBOUND_ALLOW_HOSTS: '127.0.0.1:1',
+        DNS_RESOLVER_URL: 'http://127.0.0.1:1/dns-query',
       }),
       workerProject('worker-gated', ['test/worker-gated/**/*.test.ts'], {
         REGISTRATION: 'token',

@@ -1,6 +1,7 @@
 // The one typed configuration object, parsed and validated from Worker vars and secrets
 // once per isolate. A bad value fails with a message naming the variable.
 import * as z from 'zod';
+import { type AllowedHost, type OutboundPolicy, DEFAULT_DNS_RESOLVER_URL, parseAllowedHost } from './platform/net/policy.js';
 
 export type RegistrationPolicy = 'open' | 'token' | 'closed';
 
@@ -29,6 +30,8 @@ export interface Config {
   presenceEnabled: boolean;
   /** IDENTITY_SERVER_INSECURE_HTTP: reach identity servers over http:// instead of https:// (tests only). */
   identityServerInsecureHttp: boolean;
+  /** The outbound (SSRF) guard every server-made connection passes (src/platform/net/outbound.ts). */
+  outbound: OutboundPolicy;
 }
 
 export interface MediaConfig {
@@ -84,6 +87,21 @@ const rateLimit = z
     return { burst: Number(burst), periodMs: Number(period) * UNIT_MS[unit!]! };
   });
 
+const commaList = (s: string) => s.split(',').map((e) => e.trim()).filter((e) => e !== '');
+
+const allowedHosts = z.string().transform((s, ctx): AllowedHost[] => {
+  const entries = commaList(s).map((e) => [e, parseAllowedHost(e)] as const);
+  for (const [entry, parsed] of entries) {
+    if (!parsed) ctx.addIssue({ code: 'custom', message: `"${entry}" is not a host, host:port, [IPv6] or [IPv6]:port` });
+  }
+  return entries.flatMap(([, parsed]) => (parsed ? [parsed] : []));
+});
+
+const ports = z
+  .string()
+  .transform(commaList)
+  .pipe(z.array(z.string().regex(/^\d{1,5}$/, 'must be comma-separated port numbers').transform(Number).pipe(z.number().int().min(1).max(65_535))).min(1));
+
 const schema = z.object({
   SERVER_NAME: z.string().regex(serverNameRe, 'must be a Matrix server name such as example.com or localhost:8008'),
   PUBLIC_BASEURL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
@@ -127,6 +145,12 @@ const schema = z.object({
     .enum(['true', 'false'], 'must be "true" or "false"')
     .transform((s) => s === 'true')
     .prefault('false'),
+  // The outbound (SSRF) guard: destinations that skip it, the ports others may use, a
+  // dev/test switch that turns it off, and the DNS-over-HTTPS resolver that checks names.
+  OUTBOUND_ALLOW_HOSTS: allowedHosts.prefault(''),
+  OUTBOUND_ALLOW_PORTS: ports.prefault('443'),
+  OUTBOUND_GUARD: z.enum(['on', 'off'], 'must be "on" or "off"').transform((s) => s === 'on').prefault('on'),
+  DNS_RESOLVER_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()).transform((u) => u ?? DEFAULT_DNS_RESOLVER_URL),
 });
 
 /** The TURN settings, which only make sense together. */
@@ -183,6 +207,12 @@ export function parseConfig(env: Record<string, unknown>): Config {
     },
     presenceEnabled: v.PRESENCE_ENABLED,
     identityServerInsecureHttp: v.IDENTITY_SERVER_INSECURE_HTTP,
+    outbound: {
+      enabled: v.OUTBOUND_GUARD,
+      allowHosts: v.OUTBOUND_ALLOW_HOSTS,
+      allowPorts: v.OUTBOUND_ALLOW_PORTS,
+      resolverUrl: v.DNS_RESOLVER_URL,
+    },
   };
 }
 

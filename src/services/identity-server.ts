@@ -1,6 +1,8 @@
 // The identity-server client the homeserver needs for third-party invites (identity service
 // API v2): hash_details + lookup ("Association lookup"), store-invite ("Invitation storage")
-// and key_validity_url ("Key management"). Every call is bounded by a timeout and a response
+// and key_validity_url ("Key management"). Every call goes through the outbound guard
+// (src/platform/net/outbound.ts: a destination that is not public, or on a port that is not
+// allowed, is refused with 403 before any connection), is bounded by a timeout and a response
 // size, follows no redirects, and validates the answer with zod; failures come back as Matrix
 // errors (Result values), never as thrown exceptions or 500s.
 import * as z from 'zod';
@@ -8,12 +10,14 @@ import type { ErrCode } from '../core/errors.js';
 import { sha256 } from '../core/crypto/sha256.js';
 import { isValidUserId } from '../core/ids/index.js';
 import { encodeBase64Url } from '../core/json/base64.js';
-import { readCapped } from './read-capped.js';
+import { type OutboundFailure, type OutboundPolicy, checkOutbound, guardedFetch, readBody } from '../platform/net/outbound.js';
 import { type Failure, type Result, fail, ok } from './rooms/common.js';
 
 export interface IdentityServerOptions {
   /** IDENTITY_SERVER_INSECURE_HTTP: http:// instead of https:// (tests against a local fake). */
   insecureHttp: boolean;
+  /** The outbound guard's policy (config.outbound). */
+  outbound: OutboundPolicy;
   /** Per request, body included. Default 10 s. */
   timeoutMs?: number;
 }
@@ -30,6 +34,11 @@ const DEFAULT_TIMEOUT_MS = 10_000;
 const MAX_RESPONSE_BYTES = 64 * 1024;
 
 const schemeOf = (options: IdentityServerOptions) => (options.insecureHttp ? 'http' : 'https');
+/** The guard's policy for identity servers: https only, unless IDENTITY_SERVER_INSECURE_HTTP. */
+const policyOf = (options: IdentityServerOptions): OutboundPolicy => ({
+  ...options.outbound,
+  schemes: options.insecureHttp ? ['https:', 'http:'] : ['https:'],
+});
 const baseUrl = (is: IdentityServer) => `${schemeOf(is.options)}://${is.idServer}/_matrix/identity/v2`;
 
 /** Identity-server errcodes worth passing on to the client as they are. */
@@ -37,30 +46,42 @@ const PASSED_ON: ReadonlySet<string> = new Set<ErrCode>(['M_THREEPID_IN_USE', 'M
 
 type JsonAnswer = { status: number; body: unknown };
 
-/** Reads at most MAX_RESPONSE_BYTES of a response body. */
-async function readAnswer(res: Response): Promise<Uint8Array | undefined> {
-  if (Number(res.headers.get('Content-Length') ?? 0) > MAX_RESPONSE_BYTES) return undefined;
-  return readCapped(res.body, MAX_RESPONSE_BYTES);
+/**
+ * A destination the guard refuses is 403 M_FORBIDDEN (the server will not go there), one it
+ * cannot reach, resolve or read is 502 M_UNKNOWN.
+ */
+function guardFailure(what: string, f: OutboundFailure): Failure {
+  return f.kind === 'refused'
+    ? fail(403, 'M_FORBIDDEN', `This server will not contact the identity server (${what}): ${f.message}`)
+    : fail(502, 'M_UNKNOWN', `Identity server ${what} failed: ${f.message}`);
 }
 
-/** One request whose answer should be JSON; unreachable, slow, huge or non-JSON answers are 502 M_UNKNOWN. */
+/** One request whose answer should be JSON; refused destinations are 403, unreachable, slow, huge or non-JSON answers 502. */
 async function requestJson(options: IdentityServerOptions, what: string, url: string, init: RequestInit): Promise<Result<JsonAnswer>> {
-  const unavailable = (why: string) => fail(502, 'M_UNKNOWN', `Identity server ${what} failed: ${why}`);
+  const fetched = await guardedFetch(url, init, {
+    policy: policyOf(options),
+    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    maxBytes: MAX_RESPONSE_BYTES,
+  });
+  if (!fetched.ok) return guardFailure(what, fetched);
+  const read = await readBody(fetched);
+  if (!read.ok) return guardFailure(what, read);
+  let body: unknown;
   try {
-    const res = await fetch(url, { ...init, redirect: 'manual', signal: AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS) });
-    const bytes = await readAnswer(res);
-    if (!bytes) return unavailable(`the response is larger than ${MAX_RESPONSE_BYTES} bytes`);
-    let body: unknown;
-    try {
-      body = JSON.parse(new TextDecoder().decode(bytes));
-    } catch {
-      return unavailable(`the response (HTTP ${res.status}) is not JSON`);
-    }
-    return ok({ status: res.status, body });
-  } catch (e) {
-    const timedOut = e instanceof Error && (e.name === 'TimeoutError' || e.name === 'AbortError');
-    return unavailable(timedOut ? 'timed out' : 'could not connect');
+    body = JSON.parse(new TextDecoder().decode(read.bytes));
+  } catch {
+    return fail(502, 'M_UNKNOWN', `Identity server ${what} failed: the response (HTTP ${fetched.response.status}) is not JSON`);
   }
+  return ok({ status: fetched.response.status, body });
+}
+
+/**
+ * Whether the guard lets this server reach `idServer` at all, asked before anything that
+ * cannot be undone (createRoom checks every invite_3pid entry before the room exists).
+ */
+export async function checkIdentityServer(options: IdentityServerOptions, idServer: string): Promise<Result<void>> {
+  const checked = await checkOutbound(`${schemeOf(options)}://${idServer}/`, policyOf(options));
+  return checked.ok ? ok(undefined) : guardFailure('id_server', checked);
 }
 
 const errorBody = z.looseObject({ errcode: z.string(), error: z.string().optional() });
@@ -215,9 +236,7 @@ export async function isKeyValid(options: IdentityServerOptions, keyValidityUrl:
   } catch {
     return fail(502, 'M_UNKNOWN', 'The identity server key cannot be checked: key_validity_url is not a URL');
   }
-  if (url.protocol !== 'https:' && !(options.insecureHttp && url.protocol === 'http:')) {
-    return fail(502, 'M_UNKNOWN', `The identity server key cannot be checked: key_validity_url must be an ${schemeOf(options)} URL`);
-  }
+  // Its scheme, port and host are the guard's to judge (https only, unless IDENTITY_SERVER_INSECURE_HTTP).
   url.searchParams.set('public_key', publicKey);
   const answer = answerOf('key validity check', await requestJson(options, 'key validity check', url.href, {}), validity);
   return answer.ok ? ok(answer.value.valid === true) : answer;

@@ -11,7 +11,7 @@ import { SERVER_NAME, api, registerUser } from './helpers.js';
 import { CS, createRoom, expectStatus, getState, membershipAction, putState, roomPath } from './rooms-helpers.js';
 
 const ONBIND = '/_matrix/federation/v1/3pid/onbind';
-/** Nothing listens on port 1: an identity server there is never reached. */
+/** Nothing listens on port 1: an identity server there is never reached (allow-listed for the outbound guard in vitest.config.ts). */
 const UNREACHABLE = '127.0.0.1:1';
 const full = (address: string, idServer = UNREACHABLE) => ({ id_server: idServer, id_access_token: 'tok', medium: 'email', address });
 

@@ -2,7 +2,7 @@
 import { Hono } from 'hono';
 import * as z from 'zod';
 import { createRoom } from '../../services/rooms/create.js';
-import { inviteAllBy3pid, parseThirdPartyInvite, thirdPartyDeps } from '../../services/rooms/third-party-invite.js';
+import { checkIdentityServers, inviteAllBy3pid, parseThirdPartyInvite, thirdPartyDeps } from '../../services/rooms/third-party-invite.js';
 import { upgradeRoom } from '../../services/rooms/upgrade.js';
 import { requireAccessToken } from '../auth.js';
 import { jsonBody } from '../body.js';
@@ -46,10 +46,13 @@ export const roomCreateRoutes = new Hono<AppEnv>()
   // POST /_matrix/client/v3/createRoom
   .post(`${CS}/createRoom`, requireAccessToken, async (c) => {
     const body = await jsonBody(c, createRoomBody);
-    // Every invite_3pid entry is checked before the room exists, and sent once it does.
+    // Every invite_3pid entry (and the guard's verdict on its id_server) is checked before the
+    // room exists, and sent once it does.
     const invites3pid = (body.invite_3pid ?? []).map((i) => unwrap(parseThirdPartyInvite(i)));
+    const thirdParty = thirdPartyDeps(roomsDeps(c), c.var.config);
+    if (invites3pid.length) unwrap(await checkIdentityServers(thirdParty, invites3pid));
     const created = unwrap(await createRoom(roomsDeps(c), c.var.auth, body));
-    if (invites3pid.length) unwrap(await inviteAllBy3pid(thirdPartyDeps(roomsDeps(c), c.var.config), c.var.auth, created.room_id, invites3pid));
+    if (invites3pid.length) unwrap(await inviteAllBy3pid(thirdParty, c.var.auth, created.room_id, invites3pid));
     return c.json(created);
   })
   // POST /_matrix/client/v3/rooms/{roomId}/upgrade

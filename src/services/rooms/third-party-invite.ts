@@ -9,7 +9,7 @@ import { checkThirdPartyInvite } from '../../core/auth/third-party-invite.js';
 import { verifyBytes } from '../../core/crypto/signing.js';
 import type { AuthEvent, JsonObject } from '../../core/events/types.js';
 import { isValidServerName, serverNameOf } from '../../core/ids/index.js';
-import { type IdentityServerOptions, type StoreInviteRequest, isKeyValid, lookup3pid, storeInvite } from '../identity-server.js';
+import { type IdentityServerOptions, type StoreInviteRequest, checkIdentityServer, isKeyValid, lookup3pid, storeInvite } from '../identity-server.js';
 import { type Failure, type Requester, type Result, type RoomsDeps, fail, fromRoom, membershipIn, ok, roomStub, stateContent } from './common.js';
 import { inviteUser, joinRoom, resolveRoom, sendMember } from './membership.js';
 import type { RoomRpc } from '../../../durable-objects/room/api.js';
@@ -19,10 +19,10 @@ export interface ThirdPartyDeps extends RoomsDeps {
   identityServer: IdentityServerOptions;
 }
 
-/** The rooms dependencies plus how to reach identity servers (IDENTITY_SERVER_INSECURE_HTTP). */
-export const thirdPartyDeps = (deps: RoomsDeps, config: Pick<Config, 'identityServerInsecureHttp'>): ThirdPartyDeps => ({
+/** The rooms dependencies plus how to reach identity servers (IDENTITY_SERVER_INSECURE_HTTP, the outbound guard). */
+export const thirdPartyDeps = (deps: RoomsDeps, config: Pick<Config, 'identityServerInsecureHttp' | 'outbound'>): ThirdPartyDeps => ({
   ...deps,
-  identityServer: { insecureHttp: config.identityServerInsecureHttp },
+  identityServer: { insecureHttp: config.identityServerInsecureHttp, outbound: config.outbound },
 });
 
 /** One invite by third-party identifier (invite_3pid.yaml), checked. */
@@ -117,6 +117,18 @@ async function storeInviteRequest(stub: RoomRpc, sender: string, roomId: string,
   ];
   for (const [key, value] of optional) if (value !== undefined) request[key] = value;
   return request;
+}
+
+/**
+ * createRoom's `invite_3pid`, before the room exists: every `id_server` must be one the
+ * outbound guard lets this server contact, so a refused one creates no room.
+ */
+export async function checkIdentityServers(deps: ThirdPartyDeps, invites: readonly ThirdPartyInvite[]): Promise<Result<void>> {
+  for (const idServer of new Set(invites.map((i) => i.idServer))) {
+    const checked = await checkIdentityServer(deps.identityServer, idServer);
+    if (!checked.ok) return checked;
+  }
+  return ok(undefined);
 }
 
 /** createRoom's `invite_3pid`: each invite in turn once the room exists; the first failure stops them (as in Synapse). */
