@@ -114,15 +114,28 @@ class FakeIdentityServer {
   }
 }
 
+/** A loopback port nothing listens on (it was free a moment ago). */
+async function closedPort(): Promise<number> {
+  const closed = createServer();
+  await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+  const port = (closed.address() as AddressInfo).port;
+  await new Promise((resolve) => closed.close(resolve));
+  return port;
+}
+
 describe('third-party invites through an identity server', () => {
   let server: RunningServer;
   const is = new FakeIdentityServer();
   type User = { userId: string; token: string };
   let alice: User, bob: User, carol: User, dave: User, erin: User;
+  let downPort: number;
 
   beforeAll(async () => {
     await is.start();
-    server = await startServer({ vars: { IDENTITY_SERVER_INSECURE_HTTP: 'true' } });
+    downPort = await closedPort();
+    // The fake identity server and the one that is down are on loopback: allow-listed for the
+    // outbound guard, which refuses every other loopback destination.
+    server = await startServer({ vars: { IDENTITY_SERVER_INSECURE_HTTP: 'true', OUTBOUND_ALLOW_HOSTS: `${is.name},127.0.0.1:${downPort}` } });
     alice = await register('alice');
     bob = await register('bob');
     carol = await register('carol');
@@ -251,12 +264,7 @@ describe('third-party invites through an identity server', () => {
   });
 
   it('answers a Matrix error, not a 500, when the identity server is down or refuses the token', async () => {
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const port = (closed.address() as AddressInfo).port;
-    await new Promise((resolve) => closed.close(resolve));
-
-    const down = await api('POST', room(roomId, '/invite'), alice.token, invite3pid('frank@example.org', `127.0.0.1:${port}`));
+    const down = await api('POST', room(roomId, '/invite'), alice.token, invite3pid('frank@example.org', `127.0.0.1:${downPort}`));
     expect(down.status).toBe(502);
     expect(down.body.errcode).toBe('M_UNKNOWN');
 

@@ -17,7 +17,7 @@ async function query(resolverUrl: string, name: string, type: AddressRecordType,
   const url = new URL(resolverUrl);
   url.searchParams.set('name', name);
   url.searchParams.set('type', type);
-  const res = await fetch(url, { headers: { Accept: 'application/dns-json' }, redirect: 'error', signal });
+  const res = await fetch(url, { headers: { Accept: 'application/dns-json' }, redirect: 'manual', signal });
   if (!res.ok) {
     await res.body?.cancel();
     return { ok: false as const, error: `the resolver answered HTTP ${res.status}` };
