@@ -1,7 +1,7 @@
 // IP address literals and whether an address is publicly routable: the pure half of the
 // outbound (SSRF) guard in src/platform/net/. Parsing follows the WHATWG URL standard's host
 // parser, so `2130706433`, `0x7f.1` and `0177.0.0.1` are read as 127.0.0.1 exactly as
-// `new URL()` and fetch() would read them. The ranges are the IANA special-purpose address
+// `new URL()` and the fetch API read them. The ranges are the IANA special-purpose address
 // registries (RFC 6890 and later); anything not routable on the public internet is refused,
 // including IPv6 forms that carry an IPv4 address (mapped, translated, NAT64, 6to4).
 

@@ -38,7 +38,7 @@ export interface CheckedDestination {
 
 export interface GuardedFetchOptions {
   policy: OutboundPolicy;
-  /** For the whole exchange: every hop, and reading the body. Default 10 s. */
+  /** For the whole exchange: every hop, and reading the body. Default 10 s (an `init.signal` also applies). */
   timeoutMs?: number;
   /** The body is cut off with a `too-large` failure past this many bytes (Content-Length is checked first). */
   maxBytes?: number;
@@ -141,7 +141,8 @@ function failureOf(e: unknown, host: string): OutboundFailure {
  * or 308 can send again.
  */
 export async function guardedFetch(url: string | URL, init: RequestInit, options: GuardedFetchOptions): Promise<GuardedResponse | OutboundFailure> {
-  const signal = AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  const timeout = AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  const signal = init.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
   const maxRedirects = options.maxRedirects ?? 0;
   let target: string | URL = url;
   let method = (init.method ?? 'GET').toUpperCase();
